@@ -1,0 +1,18 @@
+import path from 'node:path';
+import { runToFiles, withCliContext } from './run';
+
+// The README's first line: the slash-command path, end to end, on sandbox data (or real WeChat
+// when WECHAT_APPID/WECHAT_SECRET are set), written to out/.
+const DEMO = ['retain weekly 2017-03-06', 'visits weekly 2017-03-06', 'retain daily 2017-03-13', 'visits daily 2017-03-13', 'retain monthly 2017-02'];
+
+void withCliContext(async (ctx) => {
+  const outDir = path.resolve('out');
+  process.stdout.write(`Demo on ${ctx.sandbox ? 'sandbox data (no WECHAT_APPID set)' : `WeChat data for ${ctx.appName}`}:\n`);
+  for (const text of DEMO) {
+    const r = await runToFiles(ctx, text.split(' '), outDir);
+    if ('error' in r) throw new Error(r.error);
+    process.stdout.write(`  /${text}\n    ${path.relative(process.cwd(), r.blocks)}\n    ${path.relative(process.cwd(), r.chart)}\n`);
+  }
+  process.stdout.write(`Block Kit JSON and PNG charts are in ${outDir}. Paste a .blocks.json into Slack's Block Kit Builder to preview it.\n`);
+  return 0;
+});

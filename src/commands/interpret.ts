@@ -1,0 +1,36 @@
+import { echo, isReportKind, parseReportText, usage } from '../reports/request';
+import type { ReportRequest } from '../reports/model';
+
+/** What a command asks for: a report, or a reply to show only to its author (help, usage, errors). */
+export type Interpretation = { type: 'report'; request: ReportRequest } | { type: 'reply'; text: string; isError: boolean };
+
+export function helpText(): string {
+  return [
+    '*WeChat Mini Program analytics*',
+    '`/retain daily|weekly|monthly [date]` — new and active users, their retention, visits against the previous period, and a trend chart.',
+    '`/visits daily|weekly|monthly [date]` — visit figures and their trend, with a chart.',
+    '`/wxa help` — this message.',
+    'Dates: `2017-03-06`, `20170306` or `2017/03/06`, in China time. Leave the date out for the latest complete day, week or month.',
+    'Reports are posted in the channel you type the command in; invite me first to private channels (`/invite @WeChat Analytics`).',
+  ].join('\n');
+}
+
+/**
+ * Reads a command the way Slack delivers it (`/retain` + "weekly 2017-03-06"); the CLI passes
+ * the same words. Never throws and never calls WeChat.
+ */
+export function interpretCommand(command: string, text: string, now: Date): Interpretation {
+  const name = command.replace(/^\//, '').toLowerCase();
+  if (isReportKind(name)) {
+    const parsed = parseReportText(name, text, now);
+    return parsed.ok ? { type: 'report', request: parsed.request } : { type: 'reply', text: `${parsed.error}\n\n${usage(name)}`, isError: true };
+  }
+  if (name === 'wxa') {
+    const [sub = '', ...rest] = text.trim().split(/\s+/);
+    const lower = sub.toLowerCase();
+    if (lower === '' || lower === 'help') return { type: 'reply', text: helpText(), isError: false };
+    if (isReportKind(lower)) return interpretCommand(lower, rest.join(' '), now);
+    return { type: 'reply', text: `${echo(sub)} is not a /wxa command.\n\n${helpText()}`, isError: true };
+  }
+  return { type: 'reply', text: `${echo(command)} is not a command I know.\n\n${helpText()}`, isError: true };
+}

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const optional = (s: z.ZodString) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), s.optional());
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const schema = z
+  .object({
+    SLACK_BOT_TOKEN: optional(z.string().regex(/^xoxb-/, 'must be a bot token starting with xoxb-')),
+    SLACK_SIGNING_SECRET: optional(z.string().min(8, 'looks too short for a signing secret')),
+    SLACK_APP_TOKEN: optional(z.string().regex(/^xapp-/, 'must be an app-level token starting with xapp-')),
+    SLACK_API_URL: optional(z.string().url('must be a URL such as https://slack.com/api/')),
+    PORT: z.coerce.number().int('must be a whole number').min(1).max(65535).default(3000),
+    WECHAT_APPID: optional(z.string().regex(/^wx[0-9a-zA-Z]{8,32}$/, 'must be a mini program AppID such as wx1234567890abcdef')),
+    WECHAT_SECRET: optional(z.string().min(8, 'looks too short for an AppSecret')),
+    WECHAT_APP_NAME: optional(z.string().max(80, 'must be at most 80 characters')),
+    WECHAT_API_BASE_URL: z.string().url('must be a URL such as https://api.weixin.qq.com').default('https://api.weixin.qq.com'),
+    WECHAT_TOKEN_MODE: z.enum(['stable', 'classic', 'external']).default('stable'),
+    WECHAT_TOKEN_URL: optional(z.string().url('must be the URL of the central token service')),
+    REPORT_TIMEZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
+    LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  })
+  .superRefine((c, ctx) => {
+    const need = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (c.WECHAT_APPID && c.WECHAT_TOKEN_MODE !== 'external' && !c.WECHAT_SECRET) {
+      need('WECHAT_SECRET', 'is required when WECHAT_APPID is set (or set WECHAT_TOKEN_MODE=external)');
+    }
+    if (!c.WECHAT_APPID && c.WECHAT_SECRET) need('WECHAT_APPID', 'is required when WECHAT_SECRET is set');
+    if (c.WECHAT_TOKEN_MODE === 'external' && !c.WECHAT_TOKEN_URL) need('WECHAT_TOKEN_URL', 'is required when WECHAT_TOKEN_MODE=external');
+    if (c.WECHAT_TOKEN_MODE === 'external' && !c.WECHAT_APPID) need('WECHAT_APPID', 'is required when WECHAT_TOKEN_MODE=external');
+  });
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** What the caller is about to run: the bot needs Slack credentials, the CLI and demo do not. */
+export type ConfigPurpose = 'bot' | 'cli';
+
+/** Reads and validates the environment; throws ConfigError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv, purpose: ConfigPurpose): Config {
+  const r = schema.safeParse(env);
+  const problems: string[] = r.success
+    ? []
+    : r.error.issues.map((i) => {
+        const name = String(i.path[0] ?? 'configuration');
+        return `${name} ${i.code === 'invalid_type' && env[name] === undefined ? 'is required' : i.message}`;
+      });
+  if (r.success && purpose === 'bot') {
+    const c = r.data;
+    if (!c.SLACK_BOT_TOKEN) problems.push('SLACK_BOT_TOKEN is required to start the bot (the xoxb- token from OAuth & Permissions)');
+    if (!c.SLACK_APP_TOKEN && !c.SLACK_SIGNING_SECRET) {
+      problems.push('SLACK_SIGNING_SECRET is required for the HTTP receiver (or set SLACK_APP_TOKEN to use Socket Mode)');
+    }
+  }
+  if (problems.length > 0 || !r.success) {
+    throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example for every variable.`);
+  }
+  return r.data;
+}

@@ -1,0 +1,39 @@
+import type { Logger } from './log';
+import { silentLogger } from './log';
+import { buildReport } from './reports/build';
+import { fetchReportData } from './reports/fetch';
+import type { Report, ReportRequest } from './reports/model';
+import { renderChart } from './render/chart';
+import { renderMessage, type RenderedMessage } from './render/blocks';
+import type { WeChatClient } from './wechat/client';
+
+/** What every report path needs: the WeChat client for one mini program and how to label it. */
+export interface ReportContext {
+  client: WeChatClient;
+  appName: string;
+  sandbox: boolean;
+  logger?: Logger;
+}
+
+export interface RenderedReport {
+  report: Report;
+  message: RenderedMessage;
+  chart: Buffer;
+  chartFilename: string;
+}
+
+/**
+ * The one path every report takes, whoever asked (slash command, schedule, CLI):
+ * fetch from WeChat -> plain Report model -> Block Kit message and PNG chart.
+ */
+export async function produceReport(req: ReportRequest, ctx: ReportContext): Promise<RenderedReport> {
+  const log = ctx.logger ?? silentLogger;
+  const t0 = Date.now();
+  const data = await fetchReportData(ctx.client, req);
+  const t1 = Date.now();
+  const report = buildReport(req, data, { appName: ctx.appName, sandbox: ctx.sandbox });
+  const message = renderMessage(report);
+  const chart = await renderChart(report);
+  log.info({ kind: req.kind, period: req.period, fetchMs: t1 - t0, renderMs: Date.now() - t1, pngBytes: chart.length }, 'report produced');
+  return { report, message, chart, chartFilename: `${req.kind}-${req.period.granularity}-${req.period.begin}.png` };
+}

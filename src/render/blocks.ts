@@ -1,0 +1,97 @@
+import type { types } from '@slack/bolt';
+import { formatRange, isoDate, type Granularity } from '../wechat/period';
+import type { Cohort, Report } from '../reports/model';
+import { count, delta, figureLine, percent } from './format';
+import { MAX_BLOCKS, MAX_CONTEXT_ELEMENTS, MAX_FALLBACK_TEXT, MAX_FIELDS, MAX_FIELD_TEXT, MAX_HEADER_TEXT, MAX_SECTION_TEXT, truncate } from './limits';
+import { escapeMrkdwn } from '../reports/request';
+
+type KnownBlock = types.KnownBlock;
+export type SlackBlock = types.KnownBlock | types.Block;
+
+export interface RenderedMessage {
+  text: string;
+  blocks: SlackBlock[];
+}
+
+const UNIT: Record<Granularity, { adj: string; noun: string; prefix: string }> = {
+  daily: { adj: 'Daily', noun: 'day', prefix: 'Day' },
+  weekly: { adj: 'Weekly', noun: 'week', prefix: 'Week' },
+  monthly: { adj: 'Monthly', noun: 'month', prefix: 'Month' },
+};
+
+export function reportTitle(r: Pick<Report, 'kind' | 'period'>): string {
+  const u = UNIT[r.period.granularity];
+  return `${u.adj} ${r.kind === 'retain' ? 'retention' : 'visits'} · ${formatRange(r.period)}`;
+}
+
+const header = (text: string): KnownBlock => ({ type: 'header', text: { type: 'plain_text', text: truncate(text, MAX_HEADER_TEXT), emoji: true } });
+const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: truncate(text, MAX_SECTION_TEXT) } });
+const fields = (items: string[]): KnownBlock => ({
+  type: 'section',
+  fields: items.slice(0, MAX_FIELDS).map((t) => ({ type: 'mrkdwn', text: truncate(t, MAX_FIELD_TEXT) })),
+});
+const context = (items: string[]): KnownBlock => ({
+  type: 'context',
+  elements: items.slice(0, MAX_CONTEXT_ELEMENTS).map((t) => ({ type: 'mrkdwn', text: truncate(t, MAX_FIELD_TEXT) })),
+});
+
+/** Retention as a monospace table: offsets down, new and active users across. */
+function retentionTable(g: Granularity, newUsers: Cohort, active: Cohort): string {
+  const prefix = UNIT[g].prefix;
+  const rows: string[][] = [[prefix, 'New users', '%', 'Active users', '%']];
+  rows.push([`${prefix} 0`, count(newUsers.size), newUsers.size === null ? 'n/a' : '100%', count(active.size), active.size === null ? 'n/a' : '100%']);
+  newUsers.points.forEach((p, i) => {
+    const a = active.points[i];
+    rows.push([`+${p.offset}`, count(p.count), percent(p.share), count(a.count), percent(a.share)]);
+  });
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  const lines = rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('   '));
+  return '```\n' + lines.join('\n') + '\n```';
+}
+
+function trendTable(r: Report): string {
+  const rows = [['Period', 'Visitors', 'New', 'Sessions']];
+  for (const t of r.trend) rows.push([formatRange(t.period), count(t.visitUv), count(t.visitUvNew), count(t.sessionCnt)]);
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
+  return '```\n' + rows.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('   ')).join('\n') + '\n```';
+}
+
+function sourceLine(r: Report): string {
+  const source = r.sandbox ? ':test_tube: *sandbox data* (no WeChat AppID configured)' : 'WeChat analytics';
+  return `${escapeMrkdwn(r.appName)} · ${source} · dates in China time`;
+}
+
+/** The channel message for a report: Block Kit plus a plain-text fallback for notifications. */
+export function renderMessage(r: Report): RenderedMessage {
+  const u = UNIT[r.period.granularity];
+  const blocks: KnownBlock[] = [header(reportTitle(r)), context([sourceLine(r)])];
+  const visitors = r.visits.find((f) => f.key === 'visitUv');
+
+  if (r.retention) {
+    const { newUsers, activeUsers } = r.retention;
+    blocks.push(fields([`*New users*\n${count(newUsers.size)}`, `*Active users*\n${count(activeUsers.size)}`]));
+    blocks.push(section(`*Retention* (users back in the following ${u.noun}s, as counts and % of ${u.noun} 0)\n${retentionTable(r.period.granularity, newUsers, activeUsers)}`));
+  }
+  blocks.push({ type: 'divider' });
+  blocks.push(section(`*Visits* — change against the previous ${u.noun} (${formatRange(r.previous)})`));
+  blocks.push(fields(r.visits.map((f) => `*${f.label}*\n${figureLine(f)}`)));
+  if (r.summary) {
+    blocks.push(
+      fields([`*Total visitors to date*\n${count(r.summary.visitTotal)}`, `*Shares*\n${count(r.summary.sharePv)}`, `*Sharing users*\n${count(r.summary.shareUv)}`]),
+    );
+  }
+  if (r.kind === 'visits') blocks.push(section(`*Trend*, ${r.trend.length} ${u.noun}s\n${trendTable(r)}`));
+  const notes = r.notes.map(escapeMrkdwn);
+  notes.push(`Chart: visit trend over the ${r.trend.length} ${u.noun}s up to ${isoDate(r.period.end)}, posted below.`);
+  blocks.push(context(notes));
+
+  const fallback = [
+    `${reportTitle(r)} (${r.appName}${r.sandbox ? ', sandbox data' : ''}):`,
+    r.retention ? `${count(r.retention.newUsers.size)} new users, ${count(r.retention.activeUsers.size)} active users;` : '',
+    `${count(visitors?.value ?? null)} visitors (${delta(visitors?.change ?? null)} vs previous ${u.noun}).`,
+    r.empty ? 'WeChat returned no data for this period.' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return { text: truncate(fallback, MAX_FALLBACK_TEXT), blocks: blocks.slice(0, MAX_BLOCKS) };
+}

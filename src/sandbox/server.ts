@@ -1,0 +1,209 @@
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ENDPOINTS } from '../wechat/types';
+import { chinaToday, isComplete, periodContaining, type Granularity, type Period } from '../wechat/period';
+import { hasData, refDate, retainBody, summaryRow, visitRow } from './data';
+
+/**
+ * An offline stand-in for api.weixin.qq.com: the token endpoints and the datacube analytics
+ * endpoints, with WeChat's validation and errcodes. It is the product's sandbox (used when no
+ * WECHAT_APPID is configured) and the double every test talks to.
+ */
+
+export const SANDBOX_APPID = 'wx00000000sandbox';
+export const SANDBOX_SECRET = 'sandbox-secret-0000000000000000';
+
+/** A failure to serve instead of the real answer, for fault tests. */
+export type Fault =
+  | { type: 'errcode'; errcode: number; errmsg?: string }
+  | { type: 'status'; status: number }
+  | { type: 'malformed' }
+  | { type: 'delay'; ms: number }
+  | { type: 'hangup' };
+
+export type FaultTarget = 'token' | 'datacube';
+
+export interface SimulatorOptions {
+  appid?: string;
+  secret?: string;
+  now?: () => Date;
+  tokenTtlSec?: number;
+  host?: string;
+  port?: number;
+}
+
+export interface SimulatorStats {
+  tokenRequests: number;
+  datacubeRequests: number;
+  byPath: Record<string, number>;
+}
+
+interface IssuedToken {
+  expiresAt: number;
+}
+
+const DATACUBE: Record<string, { kind: 'retain' | 'visit' | 'summary'; granularity: Granularity }> = {
+  [ENDPOINTS.retain.daily]: { kind: 'retain', granularity: 'daily' },
+  [ENDPOINTS.retain.weekly]: { kind: 'retain', granularity: 'weekly' },
+  [ENDPOINTS.retain.monthly]: { kind: 'retain', granularity: 'monthly' },
+  [ENDPOINTS.visitTrend.daily]: { kind: 'visit', granularity: 'daily' },
+  [ENDPOINTS.visitTrend.weekly]: { kind: 'visit', granularity: 'weekly' },
+  [ENDPOINTS.visitTrend.monthly]: { kind: 'visit', granularity: 'monthly' },
+  [ENDPOINTS.dailySummary]: { kind: 'summary', granularity: 'daily' },
+};
+
+export class WeChatSimulator {
+  readonly appid: string;
+  readonly secret: string;
+  readonly stats: SimulatorStats = { tokenRequests: 0, datacubeRequests: 0, byPath: {} };
+  private readonly server: http.Server;
+  private readonly tokens = new Map<string, IssuedToken>();
+  private stableToken: string | undefined;
+  private readonly faults: { target: FaultTarget; fault: Fault; remaining: number }[] = [];
+  private readonly now: () => Date;
+  private readonly ttlSec: number;
+  private address: AddressInfo | undefined;
+
+  constructor(private readonly opts: SimulatorOptions = {}) {
+    this.appid = opts.appid ?? SANDBOX_APPID;
+    this.secret = opts.secret ?? SANDBOX_SECRET;
+    this.now = opts.now ?? (() => new Date());
+    this.ttlSec = opts.tokenTtlSec ?? 7200;
+    this.server = http.createServer((req, res) => {
+      this.handle(req, res).catch(() => {
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
+    });
+    this.server.keepAliveTimeout = 1000;
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.opts.port ?? 0, this.opts.host ?? '127.0.0.1', () => resolve());
+    });
+    this.address = this.server.address() as AddressInfo;
+    return this;
+  }
+
+  get url(): string {
+    if (!this.address) throw new Error('simulator not started');
+    return `http://127.0.0.1:${this.address.port}`;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Serve `fault` for the next `times` requests to `target`. */
+  inject(target: FaultTarget, fault: Fault, times = 1): void {
+    this.faults.push({ target, fault, remaining: times });
+  }
+
+  /** Every token issued so far stops working (answers 40001), as when another server rotates it. */
+  revokeTokens(): void {
+    this.tokens.clear();
+    this.stableToken = undefined;
+  }
+
+  private takeFault(target: FaultTarget): Fault | undefined {
+    const i = this.faults.findIndex((f) => f.target === target);
+    if (i < 0) return undefined;
+    const f = this.faults[i];
+    if (--f.remaining <= 0) this.faults.splice(i, 1);
+    return f.fault;
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://sandbox');
+    const body = await readBody(req);
+    const path = url.pathname;
+    this.stats.byPath[path] = (this.stats.byPath[path] ?? 0) + 1;
+    const send = (o: unknown) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(o));
+    };
+
+    const isToken = path === '/cgi-bin/token' || path === '/cgi-bin/stable_token';
+    if (isToken) this.stats.tokenRequests++;
+    else if (path.startsWith('/datacube/')) this.stats.datacubeRequests++;
+    else return void res.writeHead(404).end();
+
+    const fault = this.takeFault(isToken ? 'token' : 'datacube');
+    if (fault) {
+      if (fault.type === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
+      else if (fault.type === 'errcode') return send({ errcode: fault.errcode, errmsg: fault.errmsg ?? 'simulated error' });
+      else if (fault.type === 'status') return void res.writeHead(fault.status, { 'content-type': 'text/html' }).end('<html>Bad Gateway</html>');
+      else if (fault.type === 'malformed') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"list": [');
+      else return void req.socket.destroy();
+    }
+
+    if (isToken) return send(this.issueToken(path, url, body));
+    return send(this.datacube(path.slice('/datacube/'.length), url.searchParams.get('access_token'), body));
+  }
+
+  private issueToken(path: string, url: URL, body: Record<string, unknown>): object {
+    const stable = path === '/cgi-bin/stable_token';
+    const appid = stable ? body.appid : url.searchParams.get('appid');
+    const secret = stable ? body.secret : url.searchParams.get('secret');
+    const grant = stable ? body.grant_type : url.searchParams.get('grant_type');
+    if (grant !== 'client_credential') return { errcode: 40002, errmsg: 'invalid grant_type' };
+    if (appid !== this.appid) return { errcode: 40013, errmsg: 'invalid appid' };
+    if (secret !== this.secret) return { errcode: 40125, errmsg: 'invalid appsecret' };
+    const now = this.now().getTime();
+    if (stable && body.force_refresh !== true && this.stableToken) {
+      // stable_token returns the same token while it is valid, rotating it 5 minutes before expiry.
+      const t = this.tokens.get(this.stableToken);
+      if (t && t.expiresAt - now > 300_000) return { access_token: this.stableToken, expires_in: Math.floor((t.expiresAt - now) / 1000) };
+    }
+    const token = `SBX${randomBytes(24).toString('hex')}`;
+    this.tokens.set(token, { expiresAt: now + this.ttlSec * 1000 });
+    if (stable) this.stableToken = token;
+    return { access_token: token, expires_in: this.ttlSec };
+  }
+
+  private datacube(name: string, token: string | null, body: Record<string, unknown>): object {
+    const ep = DATACUBE[name];
+    if (!ep) return { errcode: 48001, errmsg: 'api unauthorized' };
+    if (!token) return { errcode: 41001, errmsg: 'access_token missing' };
+    const t = this.tokens.get(token);
+    if (!t) return { errcode: 40001, errmsg: 'invalid credential, access_token is invalid or not latest' };
+    if (t.expiresAt <= this.now().getTime()) return { errcode: 42001, errmsg: 'access_token expired' };
+
+    const begin = String(body.begin_date ?? '');
+    const end = String(body.end_date ?? '');
+    if (!validDate(begin) || !validDate(end)) return { errcode: 61500, errmsg: 'date format error' };
+    const p: Period = periodContaining(ep.granularity, begin);
+    if (p.begin !== begin || p.end !== end || !isComplete(p, this.now())) {
+      return { errcode: 61501, errmsg: `date range error (today in China is ${chinaToday(this.now())})` };
+    }
+    if (ep.kind === 'retain') return hasData(p) ? retainBody(p, this.now()) : { ref_date: refDate(p), visit_uv_new: [], visit_uv: [] };
+    if (!hasData(p)) return { list: [] };
+    return { list: [ep.kind === 'visit' ? visitRow(p) : summaryRow(p)] };
+  }
+}
+
+function validDate(s: string): boolean {
+  if (!/^\d{8}$/.test(s)) return false;
+  const d = new Date(Date.UTC(+s.slice(0, 4), +s.slice(4, 6) - 1, +s.slice(6, 8)));
+  return d.getUTCFullYear() === +s.slice(0, 4) && d.getUTCMonth() === +s.slice(4, 6) - 1 && d.getUTCDate() === +s.slice(6, 8);
+}
+
+async function readBody(req: http.IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  if (chunks.length === 0) return {};
+  try {
+    const o: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return typeof o === 'object' && o !== null ? (o as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+export async function startSimulator(opts: SimulatorOptions = {}): Promise<WeChatSimulator> {
+  return new WeChatSimulator(opts).start();
+}

@@ -1,0 +1,67 @@
+import { App, LogLevel } from '@slack/bolt';
+import type { Config } from '../config';
+import type { Logger } from '../log';
+import type { ReportContext } from '../pipeline';
+import { registerListeners } from './listeners';
+import { boltLogger } from './logger';
+
+export interface BotOptions {
+  config: Config;
+  reports: ReportContext;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export interface Bot {
+  app: App;
+  start(): Promise<void>;
+  /** Stops taking requests and waits for reports in flight. */
+  stop(): Promise<void>;
+}
+
+/** Bounded retries on Slack 429/5xx: never the client's 30-minute default on an interactive path. */
+export const SLACK_RETRY = { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5_000, randomize: true };
+
+export function createBot(o: BotOptions): Bot {
+  const { config: c, logger } = o;
+  const socketMode = Boolean(c.SLACK_APP_TOKEN);
+  const inFlight = new Set<Promise<unknown>>();
+  const slackApiUrl = c.SLACK_API_URL ? c.SLACK_API_URL.replace(/\/?$/, '/') : undefined;
+  const app = new App({
+    token: c.SLACK_BOT_TOKEN,
+    signingSecret: c.SLACK_SIGNING_SECRET,
+    socketMode,
+    appToken: c.SLACK_APP_TOKEN,
+    port: c.PORT,
+    logger: boltLogger(logger),
+    logLevel: LogLevel.INFO,
+    clientOptions: { slackApiUrl, retryConfig: SLACK_RETRY, timeout: 15_000 },
+    customRoutes: socketMode
+      ? []
+      : [
+          {
+            path: '/healthz',
+            method: ['GET'],
+            handler: (_req, res) => {
+              res.writeHead(200, { 'content-type': 'application/json' });
+              res.end(JSON.stringify({ ok: true }));
+            },
+          },
+        ],
+  });
+  registerListeners(app, { reports: o.reports, logger, now: o.now ?? (() => new Date()), inFlight });
+  app.error(async (e) => {
+    logger.error({ err: e.message }, 'unhandled Bolt error');
+  });
+  return {
+    app,
+    async start() {
+      await app.start(c.PORT);
+      logger.info({ mode: socketMode ? 'socket' : 'http', port: socketMode ? undefined : c.PORT }, 'bot started');
+    },
+    async stop() {
+      await app.stop();
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import type { WebClient } from '@slack/web-api';
+import type { RenderedReport } from '../pipeline';
+import { reportTitle } from '../render/blocks';
+import { DeliveryError, slackErrorCode } from './errors';
+
+const NOT_MEMBER = new Set(['not_in_channel', 'channel_not_found']);
+
+function inviteMessage(): string {
+  return "I'm not a member of this channel, so I can't post the report here. Type `/invite @WeChat Analytics` in the channel, then run the command again.";
+}
+
+/** Joins a public channel; for private channels and DMs only an /invite helps. */
+async function join(client: WebClient, channel: string): Promise<void> {
+  try {
+    await client.conversations.join({ channel });
+  } catch {
+    throw new DeliveryError('not_in_channel', inviteMessage());
+  }
+}
+
+/** Runs a call that needs channel membership, joining once on not_in_channel. */
+async function asMember<T>(client: WebClient, channel: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (e) {
+    const code = slackErrorCode(e);
+    if (!code || !NOT_MEMBER.has(code)) throw e;
+    await join(client, channel);
+    try {
+      return await call();
+    } catch (again) {
+      if (NOT_MEMBER.has(slackErrorCode(again) ?? '')) throw new DeliveryError('not_in_channel', inviteMessage());
+      throw again;
+    }
+  }
+}
+
+export interface Delivered {
+  ts: string | undefined;
+  fileIds: string[];
+}
+
+/** Posts the summary into the channel, then uploads the chart there (files.uploadV2). */
+export async function deliverReport(client: WebClient, channel: string, r: RenderedReport): Promise<Delivered> {
+  const posted = await asMember(client, channel, () =>
+    client.chat.postMessage({ channel, text: r.message.text, blocks: r.message.blocks, unfurl_links: false, unfurl_media: false }),
+  );
+  const uploaded = await asMember(client, channel, () =>
+    client.filesUploadV2({
+      channel_id: channel,
+      file: r.chart,
+      filename: r.chartFilename,
+      title: `${reportTitle(r.report)} — visit trend`,
+      alt_text: `Line chart of visitors, new visitors and sessions for ${reportTitle(r.report)}`,
+    }),
+  );
+  const fileIds: string[] = [];
+  for (const completion of (uploaded as { files?: { files?: { id?: string }[] }[] }).files ?? []) {
+    for (const f of completion.files ?? []) if (f.id) fileIds.push(f.id);
+  }
+  return { ts: posted.ts, fileIds };
+}

@@ -1,0 +1,155 @@
+import type { AxiosInstance } from 'axios';
+import type { Logger } from '../log';
+import { silentLogger } from '../log';
+import { WeChatError } from './errors';
+import { createHttp, requestJson, withRetry, DEFAULT_RETRY, type RetryPolicy } from './http';
+import { parseDailySummary, parseRetain, parseVisitTrend } from './parse';
+import { assertQueryable, PeriodError, type Granularity, type Period } from './period';
+import { ClassicTokenProvider, ExternalTokenProvider, StableTokenProvider, TokenCache, type TokenMode } from './token';
+import { ENDPOINTS, type DailySummaryResult, type RetainResult, type VisitTrendResult } from './types';
+
+/** Same shape as the cloud-call request in WeChat's docs. */
+export interface DateRange {
+  beginDate: string;
+  endDate: string;
+}
+
+export interface WeChatClientOptions {
+  http: AxiosInstance;
+  tokens: TokenCache;
+  retry?: RetryPolicy;
+  now?: () => Date;
+  logger?: Logger;
+  /** Called after every datacube call with the endpoint and errcode (0 = ok), for metrics. */
+  onCall?: (endpoint: string, errcode: number) => void;
+}
+
+/** The analytics API of one mini program. Knows nothing of Slack or charts. */
+export class WeChatClient {
+  private readonly retry: RetryPolicy;
+  private readonly now: () => Date;
+  private readonly log: Logger;
+
+  constructor(private readonly opts: WeChatClientOptions) {
+    this.retry = opts.retry ?? DEFAULT_RETRY;
+    this.now = opts.now ?? (() => new Date());
+    this.log = opts.logger ?? silentLogger;
+  }
+
+  get tokenCache(): TokenCache {
+    return this.opts.tokens;
+  }
+
+  async getDailyRetain(r: DateRange): Promise<RetainResult> {
+    return parseRetain(await this.call(ENDPOINTS.retain.daily, 'daily', r));
+  }
+  async getWeeklyRetain(r: DateRange): Promise<RetainResult> {
+    return parseRetain(await this.call(ENDPOINTS.retain.weekly, 'weekly', r));
+  }
+  async getMonthlyRetain(r: DateRange): Promise<RetainResult> {
+    return parseRetain(await this.call(ENDPOINTS.retain.monthly, 'monthly', r));
+  }
+  async getDailyVisitTrend(r: DateRange): Promise<VisitTrendResult> {
+    return parseVisitTrend(await this.call(ENDPOINTS.visitTrend.daily, 'daily', r));
+  }
+  async getWeeklyVisitTrend(r: DateRange): Promise<VisitTrendResult> {
+    return parseVisitTrend(await this.call(ENDPOINTS.visitTrend.weekly, 'weekly', r));
+  }
+  async getMonthlyVisitTrend(r: DateRange): Promise<VisitTrendResult> {
+    return parseVisitTrend(await this.call(ENDPOINTS.visitTrend.monthly, 'monthly', r));
+  }
+  async getDailySummary(r: DateRange): Promise<DailySummaryResult> {
+    return parseDailySummary(await this.call(ENDPOINTS.dailySummary, 'daily', r));
+  }
+
+  /** Retention for any granularity, by period. */
+  getRetain(p: Period): Promise<RetainResult> {
+    const r = { beginDate: p.begin, endDate: p.end };
+    return p.granularity === 'daily' ? this.getDailyRetain(r) : p.granularity === 'weekly' ? this.getWeeklyRetain(r) : this.getMonthlyRetain(r);
+  }
+
+  /** Visit trend for any granularity, by period. */
+  getVisitTrend(p: Period): Promise<VisitTrendResult> {
+    const r = { beginDate: p.begin, endDate: p.end };
+    return p.granularity === 'daily'
+      ? this.getDailyVisitTrend(r)
+      : p.granularity === 'weekly'
+        ? this.getWeeklyVisitTrend(r)
+        : this.getMonthlyVisitTrend(r);
+  }
+
+  private async call(endpoint: string, granularity: Granularity, r: DateRange): Promise<Record<string, unknown>> {
+    try {
+      assertQueryable({ granularity, begin: r.beginDate, end: r.endDate }, this.now());
+    } catch (e) {
+      if (e instanceof PeriodError) throw new WeChatError('bad_dates', `${e.message}. No call was made to WeChat.`);
+      throw e;
+    }
+    const body = { begin_date: r.beginDate, end_date: r.endDate };
+    const started = Date.now();
+    try {
+      const out = await withRetry(() => this.callWithFreshToken(endpoint, body), this.retry);
+      this.log.debug({ endpoint, ms: Date.now() - started }, 'wechat call ok');
+      return out;
+    } catch (e) {
+      const code = e instanceof WeChatError ? e.code : undefined;
+      this.log.warn({ endpoint, ms: Date.now() - started, code, kind: e instanceof WeChatError ? e.kind : 'unexpected' }, 'wechat call failed');
+      throw e;
+    }
+  }
+
+  /** On a token error: drop that token (only if still cached), fetch a fresh one, retry once. */
+  private async callWithFreshToken(endpoint: string, body: object): Promise<Record<string, unknown>> {
+    const token = await this.opts.tokens.get();
+    try {
+      return await this.post(endpoint, token, body);
+    } catch (e) {
+      if (!(e instanceof WeChatError) || e.kind !== 'token_invalid') throw e;
+      this.opts.tokens.invalidate(token);
+      return this.post(endpoint, await this.opts.tokens.get(), body);
+    }
+  }
+
+  private async post(endpoint: string, token: string, body: object): Promise<Record<string, unknown>> {
+    try {
+      const out = await requestJson(this.opts.http, { method: 'POST', url: `/datacube/${endpoint}`, params: { access_token: token }, data: body }, endpoint);
+      this.opts.onCall?.(endpoint, 0);
+      return out;
+    } catch (e) {
+      this.opts.onCall?.(endpoint, e instanceof WeChatError && e.code !== undefined ? e.code : -999);
+      throw e;
+    }
+  }
+}
+
+export interface WeChatSettings {
+  baseUrl: string;
+  appid?: string;
+  secret?: string;
+  tokenMode: TokenMode;
+  tokenUrl?: string;
+  timeoutMs?: number;
+  retry?: RetryPolicy;
+  now?: () => Date;
+  logger?: Logger;
+  onTokenFetch?: () => void;
+  onCall?: (endpoint: string, errcode: number) => void;
+}
+
+/** Builds the client and its token cache from settings. */
+export function createWeChatClient(s: WeChatSettings): WeChatClient {
+  const http = createHttp(s.baseUrl, s.timeoutMs ?? 10_000);
+  const provider =
+    s.tokenMode === 'external'
+      ? new ExternalTokenProvider(http, required(s.tokenUrl, 'WECHAT_TOKEN_URL'))
+      : s.tokenMode === 'classic'
+        ? new ClassicTokenProvider(http, required(s.appid, 'WECHAT_APPID'), required(s.secret, 'WECHAT_SECRET'))
+        : new StableTokenProvider(http, required(s.appid, 'WECHAT_APPID'), required(s.secret, 'WECHAT_SECRET'));
+  const tokens = new TokenCache(provider, { retry: s.retry, onFetch: s.onTokenFetch });
+  return new WeChatClient({ http, tokens, retry: s.retry, now: s.now, logger: s.logger, onCall: s.onCall });
+}
+
+function required(v: string | undefined, name: string): string {
+  if (!v) throw new Error(`${name} is required for this token mode`);
+  return v;
+}

@@ -1,0 +1,56 @@
+import type { Granularity } from './period';
+
+/** Retention counts by offset (0 = the period itself). Missing keys stay missing. */
+export type RetentionSeries = ReadonlyMap<number, number>;
+
+export interface RetainResult {
+  refDate: string;
+  visitUvNew: RetentionSeries;
+  visitUv: RetentionSeries;
+}
+
+/** One row of a visit trend. Any metric WeChat omitted is null, never 0. */
+export interface VisitTrendItem {
+  refDate: string;
+  sessionCnt: number | null;
+  visitPv: number | null;
+  visitUv: number | null;
+  visitUvNew: number | null;
+  stayTimeUv: number | null;
+  stayTimeSession: number | null;
+  visitDepth: number | null;
+}
+
+export interface VisitTrendResult {
+  list: VisitTrendItem[];
+}
+
+export interface DailySummaryItem {
+  refDate: string;
+  visitTotal: number | null;
+  sharePv: number | null;
+  shareUv: number | null;
+}
+
+export interface DailySummaryResult {
+  list: DailySummaryItem[];
+}
+
+/** datacube endpoint names by what they return and their granularity. */
+export const ENDPOINTS = {
+  retain: {
+    daily: 'getweanalysisappiddailyretaininfo',
+    weekly: 'getweanalysisappidweeklyretaininfo',
+    monthly: 'getweanalysisappidmonthlyretaininfo',
+  },
+  visitTrend: {
+    daily: 'getweanalysisappiddailyvisittrend',
+    weekly: 'getweanalysisappidweeklyvisittrend',
+    monthly: 'getweanalysisappidmonthlyvisittrend',
+  },
+  dailySummary: 'getweanalysisappiddailysummarytrend',
+} as const satisfies {
+  retain: Record<Granularity, string>;
+  visitTrend: Record<Granularity, string>;
+  dailySummary: string;
+};
