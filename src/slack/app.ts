@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { App, LogLevel } from '@slack/bolt';
 import type { Config } from '../config';
 import type { Logger } from '../log';
@@ -14,7 +15,8 @@ export interface BotOptions {
 
 export interface Bot {
   app: App;
-  start(): Promise<void>;
+  /** Starts the receiver; resolves to the HTTP port it listens on (undefined in Socket Mode). */
+  start(): Promise<number | undefined>;
   /** Stops taking requests and waits for reports in flight. */
   stop(): Promise<void>;
 }
@@ -32,7 +34,6 @@ export function createBot(o: BotOptions): Bot {
     signingSecret: c.SLACK_SIGNING_SECRET,
     socketMode,
     appToken: c.SLACK_APP_TOKEN,
-    port: c.PORT,
     logger: boltLogger(logger),
     logLevel: LogLevel.INFO,
     clientOptions: { slackApiUrl, retryConfig: SLACK_RETRY, timeout: 15_000 },
@@ -56,8 +57,15 @@ export function createBot(o: BotOptions): Bot {
   return {
     app,
     async start() {
-      await app.start(c.PORT);
-      logger.info({ mode: socketMode ? 'socket' : 'http', port: socketMode ? undefined : c.PORT }, 'bot started');
+      if (socketMode) {
+        await app.start();
+        logger.info({ mode: 'socket' }, 'bot started');
+        return undefined;
+      }
+      const server = await app.start({ port: c.PORT, host: c.HOST });
+      const port = (server.address() as AddressInfo).port;
+      logger.info({ mode: 'http', host: c.HOST, port }, 'bot started');
+      return port;
     },
     async stop() {
       await app.stop();

@@ -1,0 +1,192 @@
+import { EventEmitter } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A local stand-in for Slack's Web API (reached through SLACK_API_URL), its file upload URLs
+ * and command response_urls. It records every call so tests can assert on what Slack received.
+ */
+
+export interface RecordedCall {
+  method: string;
+  args: Record<string, unknown>;
+  headers: http.IncomingHttpHeaders;
+}
+
+export interface Upload {
+  fileId: string;
+  bytes: Buffer;
+  filename: string | undefined;
+}
+
+export type SlackFault = { status: 429; retryAfterSec: number } | { status: 500 } | { error: string };
+
+export class SlackDouble {
+  readonly calls: RecordedCall[] = [];
+  readonly uploads: Upload[] = [];
+  readonly responses: { id: string; body: Record<string, unknown> }[] = [];
+  /** Channels the bot is a member of. Public channels start with C; the bot may join them. */
+  readonly members = new Set<string>();
+  private readonly events = new EventEmitter();
+  private readonly server: http.Server;
+  private readonly faults = new Map<string, SlackFault[]>();
+  private port = 0;
+  private nextId = 1;
+  private readonly pendingFiles = new Map<string, { filename: string; length: number }>();
+
+  constructor() {
+    this.server = http.createServer((req, res) => {
+      this.handle(req, res).catch((e: unknown) => {
+        res.writeHead(500).end(String(e));
+      });
+    });
+    this.events.setMaxListeners(100);
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', () => r()));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+
+  responseUrl(id = String(this.nextId++)): string {
+    return `${this.url}/respond/${id}`;
+  }
+
+  callsTo(method: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  fail(method: string, fault: SlackFault, times = 1): void {
+    const list = this.faults.get(method) ?? [];
+    for (let i = 0; i < times; i++) list.push(fault);
+    this.faults.set(method, list);
+  }
+
+  /** Resolves once `predicate` holds, checked after every request; rejects after timeoutMs. */
+  waitFor(predicate: () => boolean, timeoutMs = 20_000): Promise<void> {
+    if (predicate()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (!predicate()) return;
+        clearTimeout(timer);
+        this.events.off('request', check);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.events.off('request', check);
+        reject(new Error(`SlackDouble.waitFor timed out; calls so far: ${this.calls.map((c) => c.method).join(', ')}`));
+      }, timeoutMs);
+      this.events.on('request', check);
+    });
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks);
+    const path = new URL(req.url ?? '/', this.url).pathname;
+    try {
+      if (path.startsWith('/upload/')) return await this.upload(path.slice(8), req, raw, res);
+      if (path.startsWith('/respond/')) {
+        this.responses.push({ id: path.slice(9), body: JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown> });
+        res.writeHead(200).end('ok');
+        return;
+      }
+      if (!path.startsWith('/api/')) return void res.writeHead(404).end();
+      const method = path.slice(5);
+      const args = parseArgs(req.headers['content-type'] ?? '', raw);
+      this.calls.push({ method, args, headers: req.headers });
+      const fault = this.faults.get(method)?.shift();
+      if (fault && 'status' in fault) {
+        const headers: Record<string, string> = fault.status === 429 ? { 'retry-after': String(fault.retryAfterSec) } : {};
+        return void res.writeHead(fault.status, headers).end();
+      }
+      const body = fault ? { ok: false, error: fault.error } : this.api(method, args);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    } finally {
+      this.events.emit('request');
+    }
+  }
+
+  private api(method: string, a: Record<string, unknown>): Record<string, unknown> {
+    const channel = String(a.channel ?? a.channel_id ?? '');
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://double.slack.test/', team: 'Double', user: 'wxa', team_id: 'T0DOUBLE', user_id: 'UBOT', bot_id: 'BBOT' };
+      case 'chat.postMessage':
+        if (!this.members.has(channel)) return { ok: false, error: 'not_in_channel' };
+        return { ok: true, channel, ts: `${Date.now() / 1000}`, message: { text: a.text } };
+      case 'conversations.join':
+        if (!channel.startsWith('C')) return { ok: false, error: 'method_not_supported_for_channel_type' };
+        this.members.add(channel);
+        return { ok: true, channel: { id: channel } };
+      case 'files.getUploadURLExternal': {
+        const fileId = `F${String(this.nextId++).padStart(6, '0')}`;
+        this.pendingFiles.set(fileId, { filename: String(a.filename), length: Number(a.length) });
+        return { ok: true, upload_url: `${this.url}/upload/${fileId}`, file_id: fileId };
+      }
+      case 'files.completeUploadExternal': {
+        if (channel && !this.members.has(channel)) return { ok: false, error: 'not_in_channel' };
+        const files = (Array.isArray(a.files) ? a.files : []) as { id: string; title?: string }[];
+        return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title, name: this.pendingFiles.get(f.id)?.filename })) };
+      }
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+
+  private async upload(fileId: string, req: http.IncomingMessage, raw: Buffer, res: http.ServerResponse): Promise<void> {
+    const fault = this.faults.get('upload')?.shift();
+    if (fault && 'status' in fault) return void res.writeHead(fault.status).end();
+    const type = req.headers['content-type'] ?? 'application/octet-stream';
+    let bytes = raw;
+    let filename: string | undefined;
+    if (type.startsWith('multipart/form-data')) {
+      const form = await new Response(raw, { headers: { 'content-type': type } }).formData();
+      const part = [...form.values()].find((v) => typeof v !== 'string');
+      if (part && typeof part !== 'string') {
+        bytes = Buffer.from(await part.arrayBuffer());
+        filename = part.name;
+      }
+    }
+    this.uploads.push({ fileId, bytes, filename });
+    this.calls.push({ method: 'upload', args: { fileId, length: bytes.length }, headers: req.headers });
+    res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${bytes.length}`);
+  }
+}
+
+function parseArgs(contentType: string, raw: Buffer): Record<string, unknown> {
+  const text = raw.toString('utf8');
+  if (contentType.includes('application/json')) return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of new URLSearchParams(text)) {
+    out[k] = /^[[{]/.test(v) ? safeJson(v) : v;
+  }
+  return out;
+}
+
+function safeJson(v: string): unknown {
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v;
+  }
+}
+
+export async function startSlackDouble(): Promise<SlackDouble> {
+  return new SlackDouble().start();
+}
