@@ -2,8 +2,7 @@ import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-const optional = (s: z.ZodString) =>
-  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), s.optional());
+const optional = (s: z.ZodString) => s.optional();
 
 function isTimeZone(tz: string): boolean {
   try {
@@ -52,7 +51,8 @@ export type ConfigPurpose = 'bot' | 'cli';
 
 /** Reads and validates the environment; throws ConfigError naming each bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv, purpose: ConfigPurpose): Config {
-  const r = schema.safeParse(env);
+  // `NAME=` in a .env file means "not set", not "set to nothing".
+  const r = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== '')));
   const problems: string[] = r.success
     ? []
     : r.error.issues.map((i) => {

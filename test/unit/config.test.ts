@@ -1,0 +1,54 @@
+import { ConfigError, loadConfig } from '../../src/config';
+
+const BOT = { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 'signing-secret-123' };
+
+function problem(env: Record<string, string>, purpose: 'bot' | 'cli' = 'bot'): string {
+  try {
+    loadConfig(env, purpose);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration', () => {
+  test('defaults', () => {
+    const c = loadConfig(BOT, 'bot');
+    expect(c).toMatchObject({ PORT: 3000, WECHAT_API_BASE_URL: 'https://api.weixin.qq.com', WECHAT_TOKEN_MODE: 'stable', REPORT_TIMEZONE: 'Asia/Shanghai', LOG_LEVEL: 'info' });
+    expect(c.WECHAT_APPID).toBeUndefined();
+  });
+
+  test('the CLI needs no Slack credentials; the bot does', () => {
+    expect(() => loadConfig({}, 'cli')).not.toThrow();
+    expect(problem({})).toMatch(/SLACK_BOT_TOKEN is required/);
+    expect(problem({ SLACK_BOT_TOKEN: 'xoxb-1' })).toMatch(/SLACK_SIGNING_SECRET is required/);
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1-2' }, 'bot')).not.toThrow();
+  });
+
+  test.each([
+    [{ PORT: 'eighty' }, /PORT/],
+    [{ PORT: '70000' }, /PORT/],
+    [{ SLACK_BOT_TOKEN: 'xoxp-user' }, /SLACK_BOT_TOKEN must be a bot token/],
+    [{ SLACK_APP_TOKEN: 'xoxb-no' }, /SLACK_APP_TOKEN must be an app-level token/],
+    [{ SLACK_API_URL: 'not a url' }, /SLACK_API_URL/],
+    [{ WECHAT_TOKEN_MODE: 'magic' }, /WECHAT_TOKEN_MODE/],
+    [{ WECHAT_TOKEN_MODE: 'external', WECHAT_APPID: 'wx1234567890abcdef' }, /WECHAT_TOKEN_URL is required/],
+    [{ WECHAT_APPID: 'wx1234567890abcdef' }, /WECHAT_SECRET is required/],
+    [{ WECHAT_APPID: 'not-an-appid', WECHAT_SECRET: 'xxxxxxxxxxxx' }, /WECHAT_APPID must be a mini program AppID/],
+    [{ WECHAT_SECRET: 'xxxxxxxxxxxx' }, /WECHAT_APPID is required/],
+    [{ REPORT_TIMEZONE: 'Mars/Olympus' }, /REPORT_TIMEZONE must be an IANA time zone/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ WECHAT_API_BASE_URL: 'nope' }, /WECHAT_API_BASE_URL/],
+  ])('%j is refused, naming the variable', (env, msg) => {
+    const text = problem({ ...BOT, ...env });
+    expect(text).toMatch(msg);
+    expect(text).toContain('Invalid configuration');
+  });
+
+  test('the message never echoes a secret value', () => {
+    const text = problem({ ...BOT, WECHAT_APPID: 'wx1234567890abcdef', WECHAT_SECRET: 'short' });
+    expect(text).toMatch(/WECHAT_SECRET/);
+    expect(text).not.toContain('short"');
+  });
+});

@@ -1,0 +1,80 @@
+import { echo, escapeMrkdwn, parseReportText } from '../../src/reports/request';
+import { interpretCommand } from '../../src/commands/interpret';
+
+const NOW = new Date('2017-03-20T04:00:00Z'); // Monday 12:00 in Shanghai
+
+function ok(kind: 'retain' | 'visits', text: string) {
+  const r = parseReportText(kind, text, NOW);
+  if (!r.ok) throw new Error(`expected ok for "${text}": ${r.error}`);
+  return r.request;
+}
+function err(text: string): string {
+  const r = parseReportText('retain', text, NOW);
+  if (r.ok) throw new Error(`expected an error for "${text}"`);
+  return r.error;
+}
+
+describe('parseReportText', () => {
+  test.each(['weekly 2017-03-06', 'weekly 20170306', 'weekly 2017/03/06', 'WEEKLY 2017-03-06', '  weekly   2017-03-06 '])('%s', (text) => {
+    expect(ok('retain', text).period).toEqual({ granularity: 'weekly', begin: '20170306', end: '20170312' });
+  });
+
+  test('no date means the latest complete period', () => {
+    expect(ok('retain', 'weekly').period.begin).toBe('20170313');
+    expect(ok('retain', 'daily').period.begin).toBe('20170319');
+    expect(ok('retain', 'monthly').period.begin).toBe('20170201');
+    expect(ok('visits', '').period).toMatchObject({ granularity: 'weekly', begin: '20170313' });
+  });
+
+  test('a weekly date that is not a Monday means its week, and says so', () => {
+    const r = ok('retain', 'weekly 2017-03-08');
+    expect(r.period).toMatchObject({ begin: '20170306', end: '20170312' });
+    expect(r.notes.join(' ')).toMatch(/2017-03-08 is a Wednesday/);
+    expect(ok('retain', 'weekly 2017-03-06').notes).toEqual([]);
+  });
+
+  test('monthly takes a month or any day in it', () => {
+    expect(ok('retain', 'monthly 2017-02').period).toMatchObject({ begin: '20170201', end: '20170228' });
+    expect(ok('retain', 'monthly 2017-02-14').period).toMatchObject({ begin: '20170201', end: '20170228' });
+  });
+
+  test('impossible, malformed, future and incomplete periods are refused with the reason', () => {
+    expect(err('weekly 2017-02-30')).toMatch(/not a real date/);
+    expect(err('daily 0000-00-00')).toMatch(/not a real date/);
+    expect(err('daily 2017-13-01')).toMatch(/not a real date/);
+    expect(err('daily 03/06/2017')).toMatch(/not a date I understand/);
+    expect(err('daily 2017-03/06')).toMatch(/not a date I understand/);
+    expect(err('hourly')).toMatch(/not a period/);
+    expect(err('daily 2017-03-20')).toMatch(/today or later.*latest complete one is 2017-03-19/);
+    expect(err('weekly 2017-03-20')).toMatch(/not over yet.*2017-03-13 – 2017-03-19/);
+    expect(err('monthly 2017-03')).toMatch(/not over yet.*2017-02/);
+    expect(err('daily 2099-01-01')).toMatch(/today or later/);
+    expect(err('daily 2016-12-31')).toMatch(/before WeChat mini program analytics began/);
+    expect(err('weekly 2017-03')).toMatch(/names a month/);
+    expect(err('weekly 2017-03-06 2017-03-13')).toMatch(/Too many words/);
+  });
+
+  test('user text echoed back is escaped and shortened', () => {
+    const e = err('<!channel> <@U123>');
+    expect(e).not.toMatch(/<!channel>|<@U123>/);
+    expect(e).toContain('&lt;!channel&gt;');
+    expect(echo('x'.repeat(10_000)).length).toBeLessThan(60);
+    expect(escapeMrkdwn('a & <b>')).toBe('a &amp; &lt;b&gt;');
+  });
+});
+
+describe('interpretCommand', () => {
+  test('routes /retain, /visits, /wxa help and /wxa <report>', () => {
+    expect(interpretCommand('/retain', 'weekly 2017-03-06', NOW)).toMatchObject({ type: 'report', request: { kind: 'retain' } });
+    expect(interpretCommand('/visits', 'daily 2017-03-06', NOW)).toMatchObject({ type: 'report', request: { kind: 'visits' } });
+    expect(interpretCommand('/wxa', 'visits monthly 2017-02', NOW)).toMatchObject({ type: 'report', request: { kind: 'visits' } });
+    expect(interpretCommand('/wxa', 'help', NOW)).toMatchObject({ type: 'reply', isError: false });
+    expect(interpretCommand('/wxa', '', NOW)).toMatchObject({ type: 'reply', isError: false });
+    expect(interpretCommand('/wxa', 'dance', NOW)).toMatchObject({ type: 'reply', isError: true });
+  });
+
+  test('errors come with the usage of the command', () => {
+    const r = interpretCommand('/visits', 'weekly 2017-02-30', NOW);
+    expect(r.type === 'reply' && r.text).toMatch(/Usage:\* `\/visits daily\|weekly\|monthly \[date\]`/);
+  });
+});
