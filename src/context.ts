@@ -30,10 +30,10 @@ export async function createWeChatContext(c: Config, logger: Logger): Promise<We
       tokenUrl: c.WECHAT_TOKEN_URL,
       logger,
     });
-    return { client, appName: c.WECHAT_APP_NAME ?? c.WECHAT_APPID, sandbox: false, logger, close: async () => {} };
+    return { client, appName: c.WECHAT_APP_NAME ?? c.WECHAT_APPID, sandbox: false, timezone: c.REPORT_TIMEZONE, logger, close: async () => {} };
   }
   const sim = await startSimulator();
   logger.warn({ url: sim.url }, 'WECHAT_APPID is not set: serving sandbox data from the embedded WeChat simulator');
   const client = createWeChatClient({ baseUrl: sim.url, appid: sim.appid, secret: sim.secret, tokenMode: c.WECHAT_TOKEN_MODE === 'classic' ? 'classic' : 'stable', logger });
-  return { client, appName: c.WECHAT_APP_NAME ?? '示例小程序 (sandbox)', sandbox: true, logger, sandboxServer: sim, close: () => sim.close() };
+  return { client, appName: c.WECHAT_APP_NAME ?? '示例小程序 (sandbox)', sandbox: true, timezone: c.REPORT_TIMEZONE, logger, sandboxServer: sim, close: () => sim.close() };
 }

@@ -12,6 +12,8 @@ export interface ReportContext {
   client: WeChatClient;
   appName: string;
   sandbox: boolean;
+  /** IANA zone for the "generated at" time people read (REPORT_TIMEZONE). */
+  timezone?: string;
   logger?: Logger;
 }
 
@@ -32,7 +34,7 @@ export async function produceReport(req: ReportRequest, ctx: ReportContext): Pro
   const data = await fetchReportData(ctx.client, req);
   const t1 = Date.now();
   const report = buildReport(req, data, { appName: ctx.appName, sandbox: ctx.sandbox });
-  const message = renderMessage(report);
+  const message = renderMessage(report, { generatedAt: new Date(), timezone: ctx.timezone ?? 'Asia/Shanghai' });
   const chart = await renderChart(report);
   log.info({ kind: req.kind, period: req.period, fetchMs: t1 - t0, renderMs: Date.now() - t1, pngBytes: chart.length }, 'report produced');
   return { report, message, chart, chartFilename: `${req.kind}-${req.period.granularity}-${req.period.begin}.png` };

@@ -1,3 +1,4 @@
+import dayjs from 'dayjs';
 import type { types } from '@slack/bolt';
 import { formatRange, isoDate, type Granularity } from '../wechat/period';
 import type { Cohort, Report } from '../reports/model';
@@ -61,8 +62,19 @@ function sourceLine(r: Report): string {
   return `${escapeMrkdwn(r.appName)} · ${source} · dates in China time`;
 }
 
+export interface RenderOptions {
+  generatedAt?: Date;
+  timezone?: string;
+}
+
+function generatedLine(o: RenderOptions): string | undefined {
+  if (!o.generatedAt) return undefined;
+  const tz = o.timezone ?? 'Asia/Shanghai';
+  return `Generated ${dayjs(o.generatedAt).tz(tz).format('YYYY-MM-DD HH:mm')} (${tz})`;
+}
+
 /** The channel message for a report: Block Kit plus a plain-text fallback for notifications. */
-export function renderMessage(r: Report): RenderedMessage {
+export function renderMessage(r: Report, o: RenderOptions = {}): RenderedMessage {
   const u = UNIT[r.period.granularity];
   const blocks: KnownBlock[] = [header(reportTitle(r)), context([sourceLine(r)])];
   const visitors = r.visits.find((f) => f.key === 'visitUv');
@@ -83,6 +95,8 @@ export function renderMessage(r: Report): RenderedMessage {
   if (r.kind === 'visits') blocks.push(section(`*Trend*, ${r.trend.length} ${u.noun}s\n${trendTable(r)}`));
   const notes = r.notes.map(escapeMrkdwn);
   notes.push(`Chart: visit trend over the ${r.trend.length} ${u.noun}s up to ${isoDate(r.period.end)}, posted below.`);
+  const generated = generatedLine(o);
+  if (generated) notes.push(generated);
   blocks.push(context(notes));
 
   const fallback = [

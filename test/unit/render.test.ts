@@ -141,3 +141,13 @@ describe('CJK glyphs', () => {
     expect(a.equals(b)).toBe(false);
   });
 });
+
+describe('generated-at line', () => {
+  test('shown in REPORT_TIMEZONE', () => {
+    const { req, d } = data('weekly', 'retain');
+    const r = buildReport(req, d, { appName: 'A', sandbox: false });
+    const at = new Date('2017-03-13T02:00:00Z');
+    expect(JSON.stringify(renderMessage(r, { generatedAt: at, timezone: 'Asia/Shanghai' }).blocks)).toContain('Generated 2017-03-13 10:00 (Asia/Shanghai)');
+    expect(JSON.stringify(renderMessage(r, { generatedAt: at, timezone: 'Europe/London' }).blocks)).toContain('Generated 2017-03-13 02:00 (Europe/London)');
+  });
+});
