@@ -1,10 +1,9 @@
-import { loadConfig, ConfigError } from './config';
-import { createWeChatContext, registerConfigSecrets } from './context';
+import { loadConfig, ConfigError, type Config } from './config';
 import { createLogger, redact } from './log';
-import { createBot } from './slack/app';
+import { startRuntime } from './runtime';
 
 async function main(): Promise<void> {
-  let config;
+  let config: Config;
   try {
     config = loadConfig(process.env, 'bot');
   } catch (e) {
@@ -14,19 +13,16 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  registerConfigSecrets(config);
   const logger = createLogger({ level: config.LOG_LEVEL });
-  const wechat = await createWeChatContext(config, logger);
-  const bot = createBot({ config, reports: wechat, logger });
-  await bot.start();
+  const runtime = await startRuntime(config, logger);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    await bot.stop();
-    await wechat.close();
+    await runtime.stop();
+    logger.info('stopped');
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -2,13 +2,17 @@ import { echo, isReportKind, parseReportText, usage } from '../reports/request';
 import type { ReportRequest } from '../reports/model';
 
 /** What a command asks for: a report, or a reply to show only to its author (help, usage, errors). */
-export type Interpretation = { type: 'report'; request: ReportRequest } | { type: 'reply'; text: string; isError: boolean };
+export type Interpretation =
+  | { type: 'report'; request: ReportRequest }
+  | { type: 'reply'; text: string; isError: boolean }
+  | { type: 'schedule'; words: string[] };
 
 export function helpText(): string {
   return [
     '*WeChat Mini Program analytics*',
     '`/retain daily|weekly|monthly [date]` — new and active users, their retention, visits against the previous period, and a trend chart.',
     '`/visits daily|weekly|monthly [date]` — visit figures and their trend, with a chart.',
+    '`/wxa schedule add|list|remove|run` — reports posted on their own, e.g. every Monday (`/wxa schedule` for details).',
     '`/wxa help` — this message.',
     'Dates: `2017-03-06`, `20170306` or `2017/03/06`, in China time. Leave the date out for the latest complete day, week or month.',
     'Reports are posted in the channel you type the command in; invite me first to private channels (`/invite @WeChat Analytics`).',
@@ -30,6 +34,7 @@ export function interpretCommand(command: string, text: string, now: Date): Inte
     const lower = sub.toLowerCase();
     if (lower === '' || lower === 'help') return { type: 'reply', text: helpText(), isError: false };
     if (isReportKind(lower)) return interpretCommand(lower, rest.join(' '), now);
+    if (lower === 'schedule' || lower === 'schedules') return { type: 'schedule', words: rest };
     return { type: 'reply', text: `${echo(sub)} is not a /wxa command.\n\n${helpText()}`, isError: true };
   }
   return { type: 'reply', text: `${echo(command)} is not a command I know.\n\n${helpText()}`, isError: true };

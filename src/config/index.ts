@@ -29,6 +29,16 @@ const schema = z
     WECHAT_TOKEN_URL: optional(z.string().url('must be the URL of the central token service')),
     REPORT_TIMEZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+    DATA_DIR: z.string().min(1).default('./data'),
+    REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')),
+    REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'may use letters, digits, _ . - only').default('wxa'),
+    SLACK_ADMIN_USERS: z
+      .string()
+      .regex(/^\s*[UW][A-Z0-9]+(\s*,\s*[UW][A-Z0-9]+)*\s*$/, 'must be comma-separated Slack user ids such as U012ABCDEF')
+      .optional(),
+    SCHEDULE_RETRY_MINUTES: z.coerce.number().positive('must be a positive number of minutes').default(30),
+    SCHEDULE_RETRY_HOURS: z.coerce.number().positive('must be a positive number of hours').default(6),
+    SCHEDULER_LEASE_MS: z.coerce.number().int().min(500, 'must be at least 500').default(60_000),
   })
   .superRefine((c, ctx) => {
     const need = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
@@ -41,6 +51,10 @@ const schema = z
   });
 
 export type Config = z.infer<typeof schema>;
+
+export function adminUsers(c: Config): Set<string> {
+  return new Set((c.SLACK_ADMIN_USERS ?? '').split(',').map((u) => u.trim()).filter(Boolean));
+}
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

@@ -5,11 +5,14 @@ import type { Logger } from '../log';
 import type { ReportContext } from '../pipeline';
 import { registerListeners } from './listeners';
 import { boltLogger } from './logger';
+import { slackClientOptions } from './client';
+import type { ScheduleService } from '../schedule/service';
 
 export interface BotOptions {
   config: Config;
   reports: ReportContext;
   logger: Logger;
+  schedules?: ScheduleService;
   now?: () => Date;
 }
 
@@ -21,14 +24,10 @@ export interface Bot {
   stop(): Promise<void>;
 }
 
-/** Bounded retries on Slack 429/5xx: never the client's 30-minute default on an interactive path. */
-export const SLACK_RETRY = { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5_000, randomize: true };
-
 export function createBot(o: BotOptions): Bot {
   const { config: c, logger } = o;
   const socketMode = Boolean(c.SLACK_APP_TOKEN);
   const inFlight = new Set<Promise<unknown>>();
-  const slackApiUrl = c.SLACK_API_URL ? c.SLACK_API_URL.replace(/\/?$/, '/') : undefined;
   const app = new App({
     token: c.SLACK_BOT_TOKEN,
     signingSecret: c.SLACK_SIGNING_SECRET,
@@ -36,7 +35,7 @@ export function createBot(o: BotOptions): Bot {
     appToken: c.SLACK_APP_TOKEN,
     logger: boltLogger(logger),
     logLevel: LogLevel.INFO,
-    clientOptions: { slackApiUrl, retryConfig: SLACK_RETRY, timeout: 15_000 },
+    clientOptions: slackClientOptions(c),
     customRoutes: socketMode
       ? []
       : [
@@ -50,7 +49,7 @@ export function createBot(o: BotOptions): Bot {
           },
         ],
   });
-  registerListeners(app, { reports: o.reports, logger, now: o.now ?? (() => new Date()), inFlight });
+  registerListeners(app, { reports: o.reports, logger, schedules: o.schedules, now: o.now ?? (() => new Date()), inFlight });
   app.error(async (e) => {
     logger.error({ err: e.message }, 'unhandled Bolt error');
   });

@@ -5,7 +5,8 @@ import { WeChatError } from './errors';
 import { createHttp, requestJson, withRetry, DEFAULT_RETRY, type RetryPolicy } from './http';
 import { parseDailySummary, parseRetain, parseVisitTrend } from './parse';
 import { assertQueryable, PeriodError, type Granularity, type Period } from './period';
-import { ClassicTokenProvider, ExternalTokenProvider, StableTokenProvider, TokenCache, type TokenMode } from './token';
+import { isEmptyAnswer, resultTtlMs, type ResultCache } from './cache';
+import { ClassicTokenProvider, ExternalTokenProvider, StableTokenProvider, TokenCache, type SharedTokenStore, type TokenMode } from './token';
 import { ENDPOINTS, type DailySummaryResult, type RetainResult, type VisitTrendResult } from './types';
 
 /** Same shape as the cloud-call request in WeChat's docs. */
@@ -22,6 +23,8 @@ export interface WeChatClientOptions {
   logger?: Logger;
   /** Called after every datacube call with the endpoint and errcode (0 = ok), for metrics. */
   onCall?: (endpoint: string, errcode: number) => void;
+  /** Datacube answers kept between calls; see isFinal for how long. */
+  results?: ResultCache;
 }
 
 /** The analytics API of one mini program. Knows nothing of Slack or charts. */
@@ -79,22 +82,43 @@ export class WeChatClient {
   }
 
   private async call(endpoint: string, granularity: Granularity, r: DateRange): Promise<Record<string, unknown>> {
+    const period: Period = { granularity, begin: r.beginDate, end: r.endDate };
     try {
-      assertQueryable({ granularity, begin: r.beginDate, end: r.endDate }, this.now());
+      assertQueryable(period, this.now());
     } catch (e) {
       if (e instanceof PeriodError) throw new WeChatError('bad_dates', `${e.message}. No call was made to WeChat.`);
       throw e;
     }
+    const cacheKey = `${endpoint}:${r.beginDate}:${r.endDate}`;
+    const hit = await this.cacheGet(cacheKey);
+    if (hit) return hit;
     const body = { begin_date: r.beginDate, end_date: r.endDate };
     const started = Date.now();
     try {
       const out = await withRetry(() => this.callWithFreshToken(endpoint, body), this.retry);
       this.log.debug({ endpoint, ms: Date.now() - started }, 'wechat call ok');
+      if (this.opts.results && !isEmptyAnswer(out)) {
+        await this.opts.results.set(cacheKey, out, resultTtlMs(period, this.now())).catch((e: unknown) => {
+          this.log.warn({ endpoint, err: String(e) }, 'result cache write failed');
+        });
+      }
       return out;
     } catch (e) {
       const code = e instanceof WeChatError ? e.code : undefined;
       this.log.warn({ endpoint, ms: Date.now() - started, code, kind: e instanceof WeChatError ? e.kind : 'unexpected' }, 'wechat call failed');
       throw e;
+    }
+  }
+
+  /** A cache that cannot be read is skipped, not fatal: WeChat is the source of truth. */
+  private async cacheGet(key: string): Promise<Record<string, unknown> | undefined> {
+    if (!this.opts.results) return undefined;
+    try {
+      const v = await this.opts.results.get(key);
+      return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined;
+    } catch (e) {
+      this.log.warn({ err: String(e) }, 'result cache read failed');
+      return undefined;
     }
   }
 
@@ -105,7 +129,7 @@ export class WeChatClient {
       return await this.post(endpoint, token, body);
     } catch (e) {
       if (!(e instanceof WeChatError) || e.kind !== 'token_invalid') throw e;
-      this.opts.tokens.invalidate(token);
+      await this.opts.tokens.invalidate(token);
       return this.post(endpoint, await this.opts.tokens.get(), body);
     }
   }
@@ -134,6 +158,8 @@ export interface WeChatSettings {
   logger?: Logger;
   onTokenFetch?: () => void;
   onCall?: (endpoint: string, errcode: number) => void;
+  sharedTokens?: SharedTokenStore;
+  results?: ResultCache;
 }
 
 /** Builds the client and its token cache from settings. */
@@ -145,8 +171,8 @@ export function createWeChatClient(s: WeChatSettings): WeChatClient {
       : s.tokenMode === 'classic'
         ? new ClassicTokenProvider(http, required(s.appid, 'WECHAT_APPID'), required(s.secret, 'WECHAT_SECRET'))
         : new StableTokenProvider(http, required(s.appid, 'WECHAT_APPID'), required(s.secret, 'WECHAT_SECRET'));
-  const tokens = new TokenCache(provider, { retry: s.retry, onFetch: s.onTokenFetch });
-  return new WeChatClient({ http, tokens, retry: s.retry, now: s.now, logger: s.logger, onCall: s.onCall });
+  const tokens = new TokenCache(provider, { retry: s.retry, onFetch: s.onTokenFetch, shared: s.sharedTokens });
+  return new WeChatClient({ http, tokens, retry: s.retry, now: s.now, logger: s.logger, onCall: s.onCall, results: s.results });
 }
 
 function required(v: string | undefined, name: string): string {

@@ -90,17 +90,32 @@ export function safeUrl(url: string): string {
   }
 }
 
+/**
+ * Where instances share the token (Redis or SQLite). The lock makes one instance refresh while
+ * the others wait and then read what it wrote.
+ */
+export interface SharedTokenStore {
+  read(): Promise<CachedToken | undefined>;
+  write(t: CachedToken, ttlMs: number): Promise<void>;
+  dropIf(token: string): Promise<void>;
+  tryLock(ttlMs: number): Promise<boolean>;
+  unlock(): Promise<void>;
+}
+
+export interface CachedToken {
+  token: string;
+  refreshAt: number;
+}
+
 export interface TokenCacheOptions {
   now?: () => number;
+  shared?: SharedTokenStore;
+  /** How long to wait for another instance's refresh before fetching anyway. */
+  lockWaitMs?: number;
   /** Refresh this long before expiry (capped at half the TTL). */
   refreshMarginMs?: number;
   retry?: RetryPolicy;
   onFetch?: () => void;
-}
-
-interface Cached {
-  token: string;
-  refreshAt: number;
 }
 
 /**
@@ -109,7 +124,7 @@ interface Cached {
  * still the cached one, so a late 40001 for an old token cannot throw away a fresh one.
  */
 export class TokenCache {
-  private cached: Cached | undefined;
+  private cached: CachedToken | undefined;
   private inflight: Promise<string> | undefined;
   private readonly now: () => number;
   private readonly marginMs: number;
@@ -134,25 +149,55 @@ export class TokenCache {
     return this.refresh();
   }
 
-  invalidate(token: string): void {
+  async invalidate(token: string): Promise<void> {
     if (this.cached?.token === token) this.cached = undefined;
+    await this.opts.shared?.dropIf(token);
   }
 
   private refresh(): Promise<string> {
-    if (!this.inflight) {
-      this.inflight = withRetry(() => {
-        this.opts.onFetch?.();
-        return this.provider.fetch();
-      }, this.retry)
-        .then(({ token, expiresInSec }) => {
-          const ttlMs = expiresInSec * 1000;
-          this.cached = { token, refreshAt: this.now() + ttlMs - Math.min(this.marginMs, ttlMs / 2) };
-          return token;
-        })
-        .finally(() => {
-          this.inflight = undefined;
-        });
-    }
+    this.inflight ??= this.obtain().finally(() => {
+      this.inflight = undefined;
+    });
     return this.inflight;
+  }
+
+  private adopt(c: CachedToken): string {
+    registerRotatingSecret(c.token);
+    this.cached = c;
+    return c.token;
+  }
+
+  private async fetch(): Promise<{ cached: CachedToken; ttlMs: number }> {
+    const { token, expiresInSec } = await withRetry(() => {
+      this.opts.onFetch?.();
+      return this.provider.fetch();
+    }, this.retry);
+    const ttlMs = expiresInSec * 1000;
+    return { cached: { token, refreshAt: this.now() + ttlMs - Math.min(this.marginMs, ttlMs / 2) }, ttlMs };
+  }
+
+  private async obtain(): Promise<string> {
+    const shared = this.opts.shared;
+    if (!shared) return this.adopt((await this.fetch()).cached);
+    const fresh = (c: CachedToken | undefined): c is CachedToken => c !== undefined && this.now() < c.refreshAt;
+    const deadline = Date.now() + (this.opts.lockWaitMs ?? 15_000);
+    for (;;) {
+      const seen = await shared.read();
+      if (fresh(seen)) return this.adopt(seen);
+      if (await shared.tryLock(30_000)) {
+        try {
+          const again = await shared.read();
+          if (fresh(again)) return this.adopt(again);
+          const { cached, ttlMs } = await this.fetch();
+          await shared.write(cached, ttlMs);
+          return this.adopt(cached);
+        } finally {
+          await shared.unlock();
+        }
+      }
+      // Another instance is refreshing: wait for it to write the token, not fetch a second one.
+      if (Date.now() > deadline) return this.adopt((await this.fetch()).cached);
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 }

@@ -1,8 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { loadConfig, type Config } from '../../src/config';
-import { createWeChatContext, registerConfigSecrets, type WeChatContext } from '../../src/context';
+import type { WeChatContext } from '../../src/context';
 import { createLogger } from '../../src/log';
+import { startRuntime, type Runtime, type RuntimeOptions } from '../../src/runtime';
 import { startSimulator, type WeChatSimulator } from '../../src/sandbox/server';
-import { createBot, type Bot } from '../../src/slack/app';
 import { startSlackDouble, type SlackDouble } from '../doubles/slack';
 import { sendCommand, type SlackResponse } from './slack-request';
 
@@ -25,20 +28,22 @@ export class LogCapture {
 export interface Harness {
   sim: WeChatSimulator;
   slack: SlackDouble;
-  bot: Bot;
+  runtime: Runtime;
   wechat: WeChatContext;
   config: Config;
   logs: LogCapture;
   baseUrl: string;
-  command(command: string, text: string, opts?: { channel?: string; responseId?: string }): Promise<SlackResponse>;
+  command(command: string, text: string, opts?: { channel?: string; responseId?: string; user?: string }): Promise<SlackResponse>;
   close(): Promise<void>;
 }
 
 /** The real app on the HTTP receiver (127.0.0.1), against the WeChat simulator and the Slack double. */
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
-  const sim = await startSimulator();
+export async function startHarness(env: Record<string, string> = {}, opts: RuntimeOptions & { sim?: WeChatSimulator; dataDir?: string } = {}): Promise<Harness> {
+  const sim = opts.sim ?? (await startSimulator());
   const slack = await startSlackDouble();
   slack.members.add('C0REPORTS');
+  const ownDataDir = !opts.dataDir;
+  const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'wxa-test-'));
   const config = loadConfig(
     {
       SLACK_BOT_TOKEN: SECRETS.botToken,
@@ -50,37 +55,36 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       WECHAT_SECRET: sim.secret,
       WECHAT_API_BASE_URL: sim.url,
       LOG_LEVEL: 'debug',
+      DATA_DIR: dataDir,
       ...env,
     },
     'bot',
   );
-  registerConfigSecrets(config);
   const logs = new LogCapture();
   const logger = createLogger({ level: config.LOG_LEVEL, destination: logs });
-  const wechat = await createWeChatContext(config, logger);
-  const bot = createBot({ config, reports: wechat, logger });
-  const port = await bot.start();
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const runtime = await startRuntime(config, logger, opts);
+  const baseUrl = `http://127.0.0.1:${runtime.port}`;
   return {
     sim,
     slack,
-    bot,
-    wechat,
+    runtime,
+    wechat: runtime.wechat,
     config,
     logs,
     baseUrl,
-    command: (command, text, opts = {}) =>
+    command: (command, text, o = {}) =>
       sendCommand(baseUrl, SECRETS.signingSecret, {
         command,
         text,
-        channel_id: opts.channel,
-        response_url: slack.responseUrl(opts.responseId),
+        channel_id: o.channel,
+        user_id: o.user,
+        response_url: slack.responseUrl(o.responseId),
       }),
     async close() {
-      await bot.stop();
-      await wechat.close();
+      await runtime.stop();
       await slack.close();
-      await sim.close();
+      if (!opts.sim) await sim.close();
+      if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

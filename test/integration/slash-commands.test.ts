@@ -1,4 +1,5 @@
 import { buildReport } from '../../src/reports/build';
+import { createWeChatClient } from '../../src/wechat/client';
 import { fetchReportData } from '../../src/reports/fetch';
 import { parseReportText } from '../../src/reports/request';
 import { count, percent } from '../../src/render/format';
@@ -29,10 +30,11 @@ describe('slash commands end to end (HTTP receiver, WeChat simulator, Slack doub
     expect(post.args.channel).toBe('C0REPORTS');
     const blocks = allText(post.args.blocks);
 
-    // The figures must be exactly WeChat's: ask the simulator directly through our client.
+    // The figures must be exactly WeChat's: ask the simulator directly through a fresh client.
     const req = parseReportText('retain', 'weekly 2017-03-06', new Date());
     if (!req.ok) throw new Error(req.error);
-    const data = await fetchReportData(h.wechat.client, req.request);
+    const direct = createWeChatClient({ baseUrl: h.sim.url, appid: h.sim.appid, secret: h.sim.secret, tokenMode: 'stable' });
+    const data = await fetchReportData(direct, req.request);
     const report = buildReport(req.request, data, { appName: 'x', sandbox: false });
     const newUsers = data.retain!.visitUvNew.get(0)!;
     const active = data.retain!.visitUv.get(0)!;
@@ -55,6 +57,16 @@ describe('slash commands end to end (HTTP receiver, WeChat simulator, Slack doub
     expect(complete.args.channel_id).toBe('C0REPORTS');
     expect((complete.args.files as { id: string }[])[0].id).toBe(upload.fileId);
     expect(h.sim.stats.byPath['/datacube/getweanalysisappidweeklyretaininfo']).toBe(2); // the bot's call and ours
+  });
+
+  test('asking twice for the same old week makes zero WeChat calls the second time', async () => {
+    await h.command('/retain', 'weekly 2017-03-06');
+    await h.slack.waitFor(() => h.slack.callsTo('files.completeUploadExternal').length === 1);
+    const calls = h.sim.stats.datacubeRequests;
+    expect(calls).toBe(9); // retention + 8 weeks of trend
+    await h.command('/retain', 'weekly 2017-03-06');
+    await h.slack.waitFor(() => h.slack.callsTo('files.completeUploadExternal').length === 2);
+    expect(h.sim.stats.datacubeRequests).toBe(calls);
   });
 
   test('20 concurrent commands on a cold start make exactly one token request, and no secret is logged', async () => {

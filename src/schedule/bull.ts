@@ -1,0 +1,94 @@
+import { Queue, Worker, type Job } from 'bullmq';
+import Redis from 'ioredis';
+import type { Logger } from '../log';
+import type { Schedule, Store } from '../store/types';
+import { catchUp, runDue } from './recover';
+import type { ScheduleRunner } from './runner';
+import { cronPattern, periodForFire, previousFire } from './spec';
+import type { Scheduler } from './types';
+
+const QUEUE = 'wxa-schedules';
+
+interface FireData {
+  scheduleId: string;
+}
+
+/**
+ * Several instances on Redis: each schedule is a BullMQ job scheduler (cron + time zone), so one
+ * job per fire lands on one worker; a job whose worker dies is moved back and taken by another
+ * instance once its lock expires. The run claim in the store still guards against duplicates.
+ */
+export class BullScheduler implements Scheduler {
+  readonly mode = 'bullmq';
+  private readonly queue: Queue<FireData>;
+  private worker: Worker<FireData> | undefined;
+  private readonly connections: Redis[] = [];
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private poller: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly o: { redisUrl: string; prefix: string; store: Store; runner: ScheduleRunner; log: Logger; lockMs: number },
+  ) {
+    this.queue = new Queue<FireData>(QUEUE, { connection: this.connection(), prefix: `${o.prefix}:bull` });
+  }
+
+  private connection(): Redis {
+    // BullMQ needs maxRetriesPerRequest: null on its blocking connections.
+    const c = new Redis(this.o.redisUrl, { maxRetriesPerRequest: null });
+    c.on('error', () => {});
+    this.connections.push(c);
+    return c;
+  }
+
+  private track(p: Promise<unknown>): void {
+    const t = p.catch((e: unknown) => this.o.log.error({ err: String(e) }, 'scheduled run crashed')).finally(() => this.inFlight.delete(t));
+    this.inFlight.add(t);
+  }
+
+  async start(): Promise<void> {
+    const { store, runner, log, lockMs } = this.o;
+    const schedules = await store.listSchedules();
+    for (const s of schedules) await this.added(s);
+    const known = new Set(schedules.map((s) => s.id));
+    for (const js of await this.queue.getJobSchedulers()) {
+      if (js.key && !known.has(js.key)) await this.queue.removeJobScheduler(js.key);
+    }
+    this.worker = new Worker<FireData>(QUEUE, (job) => this.process(job), {
+      connection: this.connection(),
+      prefix: `${this.o.prefix}:bull`,
+      concurrency: 4,
+      lockDuration: lockMs,
+      stalledInterval: lockMs,
+      maxStalledCount: 3,
+    });
+    this.worker.on('error', (e) => log.warn({ err: e.message }, 'BullMQ worker error'));
+    this.track(catchUp(store, runner, new Date(), log));
+    this.poller = setInterval(() => this.track(runDue(store, runner, new Date())), lockMs);
+  }
+
+  private async process(job: Job<FireData>): Promise<string> {
+    const s = await this.o.store.getSchedule(job.data.scheduleId);
+    if (!s) return 'schedule removed';
+    // The fire this job stands for: the latest scheduled time up to now.
+    const at = previousFire(s, new Date(Date.now() + 1000)) ?? new Date();
+    const run = this.o.runner.run(s, periodForFire(s, at));
+    this.track(run);
+    return (await run).outcome;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.poller);
+    await this.worker?.close();
+    await Promise.allSettled([...this.inFlight]);
+    await this.queue.close();
+    await Promise.allSettled(this.connections.map((c) => c.quit()));
+  }
+
+  async added(s: Schedule): Promise<void> {
+    await this.queue.upsertJobScheduler(s.id, { pattern: cronPattern(s), tz: s.timezone }, { name: 'fire', data: { scheduleId: s.id } });
+  }
+
+  async removed(id: string): Promise<void> {
+    await this.queue.removeJobScheduler(id);
+  }
+}

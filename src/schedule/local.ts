@@ -1,0 +1,53 @@
+import { Cron } from 'croner';
+import type { Logger } from '../log';
+import type { Schedule, Store } from '../store/types';
+import { catchUp, runDue } from './recover';
+import type { ScheduleRunner } from './runner';
+import { cronPattern, periodForFire } from './spec';
+import type { Scheduler } from './types';
+
+/** One instance, SQLite store: croner fires each schedule in its own time zone (DST included). */
+export class LocalScheduler implements Scheduler {
+  readonly mode = 'local';
+  private readonly jobs = new Map<string, Cron>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private poller: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly runner: ScheduleRunner,
+    private readonly log: Logger,
+    private readonly pollMs: number,
+  ) {}
+
+  private track(p: Promise<unknown>): void {
+    const t = p.catch((e: unknown) => this.log.error({ err: String(e) }, 'scheduled run crashed')).finally(() => this.inFlight.delete(t));
+    this.inFlight.add(t);
+  }
+
+  async start(): Promise<void> {
+    for (const s of await this.store.listSchedules()) await this.added(s);
+    this.track(catchUp(this.store, this.runner, new Date(), this.log));
+    this.poller = setInterval(() => this.track(runDue(this.store, this.runner, new Date())), this.pollMs);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.poller);
+    for (const j of this.jobs.values()) j.stop();
+    this.jobs.clear();
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  async added(s: Schedule): Promise<void> {
+    this.jobs.get(s.id)?.stop();
+    const job = new Cron(cronPattern(s), { timezone: s.timezone, protect: true, name: s.id }, (self: Cron) => {
+      this.track(this.runner.run(s, periodForFire(s, self.currentRun() ?? new Date())));
+    });
+    this.jobs.set(s.id, job);
+  }
+
+  async removed(id: string): Promise<void> {
+    this.jobs.get(id)?.stop();
+    this.jobs.delete(id);
+  }
+}

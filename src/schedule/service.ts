@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { echo } from '../reports/request';
+import type { RunRecord, Schedule, Store } from '../store/types';
+import type { RunOutcome, ScheduleRunner } from './runner';
+import { describeWhen, formatInZone, nextFire, parseScheduleAdd, periodForFire, scheduleUsage } from './spec';
+import type { Scheduler } from './types';
+
+export interface ScheduleReply {
+  text: string;
+  /** Whether the command changed anything (for the audit log). */
+  changed: boolean;
+  /** Work to do after the reply was sent (`run` posts the report). */
+  after?: () => Promise<RunOutcome>;
+}
+
+export interface ScheduleServiceDeps {
+  store: Store;
+  scheduler: Scheduler;
+  runner: ScheduleRunner;
+  admins: ReadonlySet<string>;
+  defaultTimezone: string;
+  now?: () => Date;
+}
+
+const newId = () => `s${randomBytes(4).toString('hex').slice(0, 6)}`;
+
+function lastOutcome(r: RunRecord | undefined, tz: string): string {
+  if (!r) return 'not run yet';
+  const when = formatInZone(new Date(r.updatedAt), tz);
+  const words: Record<RunRecord['state'], string> = {
+    running: 'running',
+    waiting_data: 'waiting for WeChat data',
+    posted: 'posted',
+    not_ready_notice: 'data not ready, notice posted',
+    failed: 'failed',
+  };
+  return `${words[r.state]} ${when}${r.state === 'failed' && r.detail ? ` — ${r.detail}` : ''}`;
+}
+
+/** `/wxa schedule add|list|remove|run`: anyone may list; only SLACK_ADMIN_USERS change or run. */
+export class ScheduleService {
+  private readonly now: () => Date;
+  constructor(private readonly d: ScheduleServiceDeps) {
+    this.now = d.now ?? (() => new Date());
+  }
+
+  async handle(words: string[], who: { userId: string; channelId: string }): Promise<ScheduleReply> {
+    const [sub = '', ...rest] = words;
+    const action = sub.toLowerCase();
+    if (action === 'list') return { text: await this.list(), changed: false };
+    if (!['add', 'remove', 'run'].includes(action)) {
+      return { text: `${action ? `${echo(sub)} is not a schedule command.` : 'Which schedule command?'}\n\n${scheduleUsage()}`, changed: false };
+    }
+    if (!this.d.admins.has(who.userId)) {
+      const how = this.d.admins.size === 0 ? 'No admins are configured yet: set SLACK_ADMIN_USERS to a comma-separated list of Slack user ids.' : 'Ask one of them to do it.';
+      return { text: `:no_entry: Only the bot's admins (SLACK_ADMIN_USERS) can ${action} schedules. ${how}`, changed: false };
+    }
+    if (action === 'add') return this.add(rest, who);
+    const id = rest[0];
+    if (!id || rest.length > 1) return { text: `Give exactly one schedule id, e.g. \`/wxa schedule ${action} s1a2b3c\`. See \`/wxa schedule list\`.`, changed: false };
+    const s = await this.d.store.getSchedule(id);
+    if (!s) return { text: `There is no schedule ${echo(id)}. See \`/wxa schedule list\`.`, changed: false };
+    if (action === 'remove') {
+      await this.d.store.deleteSchedule(id);
+      await this.d.scheduler.removed(id);
+      return { text: `Removed schedule \`${id}\` (${s.granularity} ${s.report} ${describeWhen(s)} in <#${s.channel}>).`, changed: true };
+    }
+    const period = periodForFire(s, this.now());
+    return {
+      text: `Posting schedule \`${id}\` (${s.granularity} ${s.report}) in <#${s.channel}> now…`,
+      changed: false,
+      after: () => this.d.runner.run(s, period, { manual: true }),
+    };
+  }
+
+  private async add(words: string[], who: { userId: string; channelId: string }): Promise<ScheduleReply> {
+    const parsed = parseScheduleAdd(words, { channel: who.channelId, timezone: this.d.defaultTimezone });
+    if (!parsed.ok) return { text: parsed.error, changed: false };
+    const s: Schedule = { id: newId(), ...parsed.spec, createdBy: who.userId, createdAt: this.now().getTime() };
+    await this.d.store.saveSchedule(s);
+    await this.d.scheduler.added(s);
+    const next = formatInZone(nextFire(s, this.now()), s.timezone);
+    return {
+      text: `:white_check_mark: Scheduled \`${s.id}\`: ${s.granularity} ${s.report}, ${describeWhen(s)}, in <#${s.channel}>. Next: ${next}.`,
+      changed: true,
+    };
+  }
+
+  private async list(): Promise<string> {
+    const all = await this.d.store.listSchedules();
+    if (all.length === 0) return 'No schedules yet. Add one with `/wxa schedule add` (defaults: weekly summary, Mondays at 10:00 Asia/Shanghai, in this channel).';
+    const lines = await Promise.all(
+      all.map(async (s) => {
+        const last = await this.d.store.lastRun(s.id);
+        return `• \`${s.id}\` ${s.granularity} ${s.report}, ${describeWhen(s)}, in <#${s.channel}>\n   next: ${formatInZone(nextFire(s, this.now()), s.timezone)} · last: ${lastOutcome(last, s.timezone)}`;
+      }),
+    );
+    return `*Schedules*\n${lines.join('\n')}`;
+  }
+}

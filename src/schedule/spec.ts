@@ -1,0 +1,125 @@
+import { Cron } from 'croner';
+import type { ReportKind } from '../reports/model';
+import { echo } from '../reports/request';
+import type { Schedule, ScheduleReport } from '../store/types';
+import { GRANULARITIES, latestComplete, type Granularity, type Period } from '../wechat/period';
+
+export const SCHEDULE_REPORTS: readonly ScheduleReport[] = ['summary', 'retain', 'visits'];
+const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+const WEEKDAY_NAMES = ['Mondays', 'Tuesdays', 'Wednesdays', 'Thursdays', 'Fridays', 'Saturdays', 'Sundays'];
+
+export type ScheduleSpec = Omit<Schedule, 'id' | 'createdBy' | 'createdAt'>;
+
+export function scheduleUsage(): string {
+  return [
+    '*Usage:* `/wxa schedule add [summary|retain|visits] [daily|weekly|monthly] [at HH:MM] [on <weekday>] [tz <IANA zone>] [#channel]`',
+    '• Defaults: weekly summary, Mondays at 10:00 Asia/Shanghai, in this channel. Monthly reports go out on the 1st.',
+    '• `/wxa schedule list` · `/wxa schedule remove <id>` · `/wxa schedule run <id>` (post now)',
+    '• Example: `/wxa schedule add summary weekly at 09:30 on monday tz Europe/Berlin`',
+  ].join('\n');
+}
+
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+type Parsed = { ok: true; spec: ScheduleSpec } | { ok: false; error: string };
+
+/** Reads the words after `/wxa schedule add`. Slack sends a picked channel as <#C123|name>. */
+export function parseScheduleAdd(words: string[], defaults: { channel: string; timezone: string }): Parsed {
+  let report: ScheduleReport = 'summary';
+  let granularity: Granularity = 'weekly';
+  let time = '10:00';
+  let weekday: number | undefined;
+  let timezone = defaults.timezone;
+  let channel = defaults.channel;
+  const fail = (error: string): Parsed => ({ ok: false, error: `${error}\n\n${scheduleUsage()}` });
+
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    const lower = w.toLowerCase();
+    const next = words[i + 1];
+    if ((SCHEDULE_REPORTS as readonly string[]).includes(lower)) report = lower as ScheduleReport;
+    else if ((GRANULARITIES as readonly string[]).includes(lower)) granularity = lower as Granularity;
+    else if (lower === 'at') {
+      const m = next?.match(/^([01]?\d|2[0-3]):([0-5]\d)$/);
+      if (!m) return fail(`${next === undefined ? 'Nothing' : echo(next)} after \`at\` is not a time. Use 24-hour HH:MM, e.g. 09:30.`);
+      time = `${m[1].padStart(2, '0')}:${m[2]}`;
+      i++;
+    } else if (lower === 'on') {
+      const day = WEEKDAYS.findIndex((d) => next !== undefined && next.length >= 3 && d.startsWith(next.toLowerCase()));
+      if (day < 0) return fail(`${next === undefined ? 'Nothing' : echo(next)} after \`on\` is not a weekday. Use monday … sunday.`);
+      weekday = day + 1;
+      i++;
+    } else if (lower === 'tz') {
+      if (!next || !isTimeZone(next) || !next.includes('/')) {
+        return fail(`${next === undefined ? 'Nothing' : echo(next)} after \`tz\` is not a time zone I know. Use an IANA name such as Asia/Shanghai or America/New_York.`);
+      }
+      timezone = next;
+      i++;
+    } else if (/^<#[CG][A-Z0-9]+(\|[^>]*)?>$/.test(w)) {
+      channel = w.slice(2).split(/[|>]/)[0];
+    } else if (w.startsWith('#')) {
+      return fail(`Pick the channel from Slack's autocomplete so I get its ID (${echo(w)} came as plain text).`);
+    } else {
+      return fail(`${echo(w)} is not something I understand in a schedule.`);
+    }
+  }
+  if (weekday !== undefined && granularity !== 'weekly') return fail('`on <weekday>` only applies to weekly schedules.');
+  return { ok: true, spec: { report, granularity, time, weekday: granularity === 'weekly' ? (weekday ?? 1) : null, timezone, channel } };
+}
+
+/** croner pattern: minute hour day-of-month month day-of-week (0 = Sunday). */
+export function cronPattern(s: Pick<Schedule, 'granularity' | 'time' | 'weekday'>): string {
+  const [hh, mm] = s.time.split(':').map(Number);
+  if (s.granularity === 'daily') return `${mm} ${hh} * * *`;
+  if (s.granularity === 'monthly') return `${mm} ${hh} 1 * *`;
+  return `${mm} ${hh} * * ${(s.weekday ?? 1) % 7}`;
+}
+
+function cron(s: Pick<Schedule, 'granularity' | 'time' | 'weekday' | 'timezone'>): Cron {
+  return new Cron(cronPattern(s), { timezone: s.timezone, paused: true });
+}
+
+/** The next fire time strictly after `from`. */
+export function nextFire(s: Pick<Schedule, 'granularity' | 'time' | 'weekday' | 'timezone'>, from: Date): Date {
+  const next = cron(s).nextRun(from);
+  if (!next) throw new Error('schedule never fires');
+  return next;
+}
+
+/** The latest fire time at or before `ref`, if any. */
+export function previousFire(s: Pick<Schedule, 'granularity' | 'time' | 'weekday' | 'timezone'>, ref: Date): Date | undefined {
+  return cron(s).previousRuns(1, ref)[0];
+}
+
+/** What a fire at `at` posts: the latest complete period then. */
+export function periodForFire(s: Pick<Schedule, 'granularity'>, at: Date): Period {
+  return latestComplete(s.granularity, at);
+}
+
+export function reportKind(r: ScheduleReport): ReportKind {
+  return r === 'visits' ? 'visits' : 'retain';
+}
+
+export function runKey(scheduleId: string, p: Period): string {
+  return `${scheduleId}:${p.granularity}:${p.begin}`;
+}
+
+export function describeWhen(s: Schedule): string {
+  if (s.granularity === 'daily') return `every day at ${s.time} ${s.timezone}`;
+  if (s.granularity === 'monthly') return `on the 1st of each month at ${s.time} ${s.timezone}`;
+  return `${WEEKDAY_NAMES[(s.weekday ?? 1) - 1]} at ${s.time} ${s.timezone}`;
+}
+
+/** "2026-11-30 10:00 (Mon) Asia/Shanghai" */
+export function formatInZone(d: Date, tz: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', weekday: 'short', hourCycle: 'h23' }).formatToParts(d);
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')} (${get('weekday')}) ${tz}`;
+}

@@ -1,0 +1,136 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { claimDecision, dueAt } from './claim';
+import { MIGRATIONS } from './migrations';
+import type { RunPatch, RunRecord, Schedule, Store } from './types';
+
+/** Brings a database to the latest schema; returns the version it was at. */
+export function migrate(db: Database.Database, upTo = MIGRATIONS.length): number {
+  const from = db.pragma('user_version', { simple: true }) as number;
+  if (from > MIGRATIONS.length) {
+    throw new Error(`The database in DATA_DIR is schema version ${from}, newer than this bot knows (${MIGRATIONS.length}). Upgrade the bot or point DATA_DIR elsewhere.`);
+  }
+  for (let v = from; v < upTo; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]);
+      db.pragma(`user_version = ${v + 1}`);
+    }).immediate();
+  }
+  return from;
+}
+
+/** The embedded store: one SQLite file in DATA_DIR, no server needed. */
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite';
+  private readonly db: Database.Database;
+
+  constructor(file: string) {
+    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('busy_timeout = 5000');
+    migrate(this.db);
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+
+  async saveSchedule(s: Schedule): Promise<void> {
+    this.db.prepare('INSERT OR REPLACE INTO schedules (id, body, created_at) VALUES (?, ?, ?)').run(s.id, JSON.stringify(s), s.createdAt);
+  }
+
+  async getSchedule(id: string): Promise<Schedule | undefined> {
+    const row = this.db.prepare('SELECT body FROM schedules WHERE id = ?').get(id) as { body: string } | undefined;
+    return row ? (JSON.parse(row.body) as Schedule) : undefined;
+  }
+
+  async listSchedules(): Promise<Schedule[]> {
+    const rows = this.db.prepare('SELECT body FROM schedules ORDER BY created_at').all() as { body: string }[];
+    return rows.map((r) => JSON.parse(r.body) as Schedule);
+  }
+
+  async deleteSchedule(id: string): Promise<boolean> {
+    return this.db.prepare('DELETE FROM schedules WHERE id = ?').run(id).changes > 0;
+  }
+
+  private readRun(key: string): RunRecord | undefined {
+    const row = this.db.prepare('SELECT body FROM runs WHERE key = ?').get(key) as { body: string } | undefined;
+    return row ? (JSON.parse(row.body) as RunRecord) : undefined;
+  }
+
+  private writeRun(r: RunRecord): void {
+    this.db
+      .prepare('INSERT OR REPLACE INTO runs (key, schedule_id, body, updated_at, due_at) VALUES (?, ?, ?, ?, ?)')
+      .run(r.key, r.scheduleId, JSON.stringify(r), r.updatedAt, dueAt(r));
+  }
+
+  async claimRun(key: string, scheduleId: string, periodBegin: string, owner: string, leaseMs: number, now: number): Promise<RunRecord | undefined> {
+    return this.db
+      .transaction(() => {
+        const next = claimDecision(this.readRun(key), key, scheduleId, periodBegin, owner, leaseMs, now);
+        if (next) this.writeRun(next);
+        return next;
+      })
+      .immediate();
+  }
+
+  async updateRun(key: string, owner: string, patch: RunPatch, now: number): Promise<boolean> {
+    return this.db
+      .transaction(() => {
+        const r = this.readRun(key);
+        if (!r || r.owner !== owner) return false;
+        this.writeRun({ ...r, ...patch, updatedAt: now });
+        return true;
+      })
+      .immediate();
+  }
+
+  async getRun(key: string): Promise<RunRecord | undefined> {
+    return this.readRun(key);
+  }
+
+  async lastRun(scheduleId: string): Promise<RunRecord | undefined> {
+    const row = this.db.prepare('SELECT body FROM runs WHERE schedule_id = ? ORDER BY updated_at DESC LIMIT 1').get(scheduleId) as { body: string } | undefined;
+    return row ? (JSON.parse(row.body) as RunRecord) : undefined;
+  }
+
+  async dueRuns(now: number): Promise<RunRecord[]> {
+    const rows = this.db.prepare('SELECT body FROM runs WHERE due_at <= ?').all(now) as { body: string }[];
+    return rows.map((r) => JSON.parse(r.body) as RunRecord);
+  }
+
+  async kvGet(key: string): Promise<string | undefined> {
+    const row = this.db.prepare('SELECT value FROM kv WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)').get(key, Date.now()) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  async kvSet(key: string, value: string, ttlMs?: number): Promise<void> {
+    this.db.prepare('INSERT OR REPLACE INTO kv (key, value, expires_at) VALUES (?, ?, ?)').run(key, value, ttlMs === undefined ? null : Date.now() + ttlMs);
+  }
+
+  async kvDeleteIf(key: string, expected: string): Promise<boolean> {
+    return this.db.prepare('DELETE FROM kv WHERE key = ? AND value = ?').run(key, expected).changes > 0;
+  }
+
+  async tryLock(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    const now = Date.now();
+    return this.db
+      .transaction(() => {
+        const row = this.db.prepare('SELECT owner, expires_at FROM locks WHERE name = ?').get(name) as { owner: string; expires_at: number } | undefined;
+        if (row && row.expires_at > now && row.owner !== owner) return false;
+        this.db.prepare('INSERT OR REPLACE INTO locks (name, owner, expires_at) VALUES (?, ?, ?)').run(name, owner, now + ttlMs);
+        return true;
+      })
+      .immediate();
+  }
+
+  async unlock(name: string, owner: string): Promise<void> {
+    this.db.prepare('DELETE FROM locks WHERE name = ? AND owner = ?').run(name, owner);
+  }
+}

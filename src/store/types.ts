@@ -1,0 +1,72 @@
+import type { Granularity } from '../wechat/period';
+
+export type ScheduleReport = 'summary' | 'retain' | 'visits';
+
+export interface Schedule {
+  id: string;
+  report: ScheduleReport;
+  granularity: Granularity;
+  /** HH:MM in `timezone`. */
+  time: string;
+  /** ISO weekday 1 (Monday)..7 for weekly schedules; null otherwise. */
+  weekday: number | null;
+  timezone: string;
+  channel: string;
+  createdBy: string;
+  createdAt: number;
+}
+
+/** A scheduled run's life: running -> posted | waiting_data -> ... -> not_ready_notice | failed. */
+export type RunState = 'running' | 'waiting_data' | 'posted' | 'not_ready_notice' | 'failed';
+
+export interface RunRecord {
+  /** Idempotency key: schedule id + period. */
+  key: string;
+  scheduleId: string;
+  periodBegin: string;
+  state: RunState;
+  owner: string;
+  attempts: number;
+  /** While running: until when the owner holds it; after that another instance may take over. */
+  leaseUntil: number;
+  /** While waiting_data: when to try again. */
+  nextAttemptAt: number | null;
+  firstAttemptAt: number;
+  detail: string | null;
+  updatedAt: number;
+}
+
+export type RunPatch = Partial<Pick<RunRecord, 'state' | 'leaseUntil' | 'nextAttemptAt' | 'detail'>>;
+
+/**
+ * Everything that must survive a restart or be shared between instances: schedules, the run log,
+ * and small expiring values (the access_token, cached datacube results) plus short locks.
+ */
+export interface Store {
+  readonly kind: 'sqlite' | 'redis';
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  saveSchedule(s: Schedule): Promise<void>;
+  getSchedule(id: string): Promise<Schedule | undefined>;
+  listSchedules(): Promise<Schedule[]>;
+  deleteSchedule(id: string): Promise<boolean>;
+
+  /** Atomically takes the run for this key if nobody has, or its owner's lease ran out, or its retry is due. */
+  claimRun(key: string, scheduleId: string, periodBegin: string, owner: string, leaseMs: number, now: number): Promise<RunRecord | undefined>;
+  /** Updates a run the caller owns; returns false if someone else owns it now. */
+  updateRun(key: string, owner: string, patch: RunPatch, now: number): Promise<boolean>;
+  getRun(key: string): Promise<RunRecord | undefined>;
+  lastRun(scheduleId: string): Promise<RunRecord | undefined>;
+  /** Unfinished runs needing attention: retry due, or owner's lease ran out. */
+  dueRuns(now: number): Promise<RunRecord[]>;
+
+  kvGet(key: string): Promise<string | undefined>;
+  /** ttlMs undefined = keep forever. */
+  kvSet(key: string, value: string, ttlMs?: number): Promise<void>;
+  /** Deletes key only if it still holds `expected` (compare-and-drop). */
+  kvDeleteIf(key: string, expected: string): Promise<boolean>;
+
+  tryLock(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  unlock(name: string, owner: string): Promise<void>;
+}

@@ -1,0 +1,40 @@
+import { addDays, chinaToday, nextPeriod, type Period } from './period';
+
+/** Where datacube answers are kept between calls (SQLite or Redis); values are WeChat's raw JSON. */
+export interface ResultCache {
+  get(key: string): Promise<unknown>;
+  /** ttlMs undefined = forever. */
+  set(key: string, value: unknown, ttlMs: number | undefined): Promise<void>;
+}
+
+/** Fresh periods can still change (retention fills in, late data): keep them briefly. */
+export const FRESH_RESULT_TTL_MS = 10 * 60_000;
+
+/**
+ * A period's figures stop changing once its last retention key has closed: daily after 30 days,
+ * weekly after 4 weeks, monthly after 1 month. From then on its answer is cached forever.
+ */
+export function isFinal(p: Period, now: Date): boolean {
+  const today = chinaToday(now);
+  switch (p.granularity) {
+    case 'daily':
+      return addDays(p.end, 30) < today;
+    case 'weekly':
+      return addDays(p.end, 28) < today;
+    case 'monthly':
+      return nextPeriod(p).end < today;
+  }
+}
+
+export function resultTtlMs(p: Period, now: Date): number | undefined {
+  return isFinal(p, now) ? undefined : FRESH_RESULT_TTL_MS;
+}
+
+/** An answer with nothing in it is never cached: it may be "not ready yet" in disguise. */
+export function isEmptyAnswer(o: Record<string, unknown>): boolean {
+  if (Array.isArray(o.list)) return o.list.length === 0;
+  const a = o.visit_uv ?? o.visitUv;
+  const b = o.visit_uv_new ?? o.visitUvNew;
+  if (Array.isArray(a) || Array.isArray(b)) return (Array.isArray(a) ? a.length : 0) + (Array.isArray(b) ? b.length : 0) === 0;
+  return false;
+}
