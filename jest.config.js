@@ -5,4 +5,5 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': 'ts-jest' },
   testTimeout: 30000,
+  globalSetup: '<rootDir>/test/global-setup.ts',
 };

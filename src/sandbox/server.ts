@@ -20,6 +20,7 @@ export type Fault =
   | { type: 'status'; status: number }
   | { type: 'malformed' }
   | { type: 'delay'; ms: number }
+  | { type: 'empty' }
   | { type: 'hangup' };
 
 export type FaultTarget = 'token' | 'datacube';
@@ -103,6 +104,10 @@ export class WeChatSimulator {
     this.faults.push({ target, fault, remaining: times });
   }
 
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
   /** Every token issued so far stops working (answers 40001), as when another server rotates it. */
   revokeTokens(): void {
     this.tokens.clear();
@@ -138,6 +143,7 @@ export class WeChatSimulator {
       else if (fault.type === 'errcode') return send({ errcode: fault.errcode, errmsg: fault.errmsg ?? 'simulated error' });
       else if (fault.type === 'status') return void res.writeHead(fault.status, { 'content-type': 'text/html' }).end('<html>Bad Gateway</html>');
       else if (fault.type === 'malformed') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"list": [');
+      else if (fault.type === 'empty') return send({ list: [], visit_uv: [], visit_uv_new: [] });
       else return void req.socket.destroy();
     }
 
