@@ -38,9 +38,12 @@ export interface Harness {
 }
 
 /** The real app on the HTTP receiver (127.0.0.1), against the WeChat simulator and the Slack double. */
-export async function startHarness(env: Record<string, string> = {}, opts: RuntimeOptions & { sim?: WeChatSimulator; dataDir?: string } = {}): Promise<Harness> {
+export async function startHarness(
+  env: Record<string, string> = {},
+  opts: RuntimeOptions & { sim?: WeChatSimulator; slack?: SlackDouble; dataDir?: string } = {},
+): Promise<Harness> {
   const sim = opts.sim ?? (await startSimulator());
-  const slack = await startSlackDouble();
+  const slack = opts.slack ?? (await startSlackDouble());
   slack.members.add('C0REPORTS');
   const ownDataDir = !opts.dataDir;
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'wxa-test-'));
@@ -82,7 +85,7 @@ export async function startHarness(env: Record<string, string> = {}, opts: Runti
       }),
     async close() {
       await runtime.stop();
-      await slack.close();
+      if (!opts.slack) await slack.close();
       if (!opts.sim) await sim.close();
       if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
