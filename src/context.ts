@@ -1,11 +1,15 @@
+import type { AppSpec } from './apps/config';
+import { loadAppsFile } from './apps/config';
+import type { App } from './apps/directory';
 import type { Config } from './config';
 import type { Logger } from './log';
 import { registerSecret } from './log';
+import type { Metrics } from './metrics';
 import type { ReportContext } from './pipeline';
 import { startSimulator, type WeChatSimulator } from './sandbox/server';
-import { createWeChatClient } from './wechat/client';
 import { resultCache, sharedTokens } from './store/adapters';
 import type { Store } from './store/types';
+import { createWeChatClient, type WeChatSettings } from './wechat/client';
 
 export interface WeChatContext extends ReportContext {
   /** The embedded simulator when running on sandbox data; closed by `close`. */
@@ -18,35 +22,81 @@ export function registerConfigSecrets(c: Config): void {
   for (const v of [c.SLACK_BOT_TOKEN, c.SLACK_SIGNING_SECRET, c.SLACK_APP_TOKEN, c.WECHAT_SECRET]) registerSecret(v);
 }
 
-/**
- * The WeChat side of every report: the real API when WECHAT_APPID is set, otherwise the
- * embedded simulator on a loopback port (every message then says "sandbox data").
- */
-export async function createWeChatContext(c: Config, logger: Logger, shared?: { store: Store; owner: string }): Promise<WeChatContext> {
-  // With a store, the token and datacube answers survive restarts and are shared by instances.
-  const caching = (appid: string) => (shared ? { sharedTokens: sharedTokens(shared.store, appid, shared.owner), results: resultCache(shared.store, appid) } : {});
-  if (c.WECHAT_APPID) {
-    const client = createWeChatClient({
-      ...caching(c.WECHAT_APPID),
-      baseUrl: c.WECHAT_API_BASE_URL,
-      appid: c.WECHAT_APPID,
-      secret: c.WECHAT_SECRET,
-      tokenMode: c.WECHAT_TOKEN_MODE,
-      tokenUrl: c.WECHAT_TOKEN_URL,
-      logger,
-    });
-    return { client, appName: c.WECHAT_APP_NAME ?? c.WECHAT_APPID, sandbox: false, timezone: c.REPORT_TIMEZONE, logger, close: async () => {} };
-  }
-  const sim = await startSimulator();
-  logger.warn({ url: sim.url }, 'WECHAT_APPID is not set: serving sandbox data from the embedded WeChat simulator');
+export interface ContextDeps {
+  logger: Logger;
+  /** With a store, the token and datacube answers survive restarts and are shared by instances. */
+  shared?: { store: Store; owner: string };
+  metrics?: Metrics;
+}
+
+function hooks(d: ContextDeps): Pick<WeChatSettings, 'onTokenFetch' | 'onCall' | 'logger'> {
+  return {
+    logger: d.logger,
+    onTokenFetch: d.metrics ? () => d.metrics?.tokenRefreshes.inc() : undefined,
+    onCall: d.metrics ? (endpoint, errcode) => d.metrics?.wechatCalls.inc({ endpoint, errcode: String(errcode) }) : undefined,
+  };
+}
+
+function realContext(c: Config, spec: AppSpec, d: ContextDeps): WeChatContext {
+  registerSecret(spec.secret);
   const client = createWeChatClient({
+    ...hooks(d),
+    ...(d.shared ? { sharedTokens: sharedTokens(d.shared.store, spec.appid, d.shared.owner), results: resultCache(d.shared.store, spec.appid) } : {}),
+    baseUrl: c.WECHAT_API_BASE_URL,
+    appid: spec.appid,
+    secret: spec.secret,
+    tokenMode: spec.tokenMode,
+    tokenUrl: spec.tokenUrl,
+  });
+  return { client, appName: spec.displayName, sandbox: false, timezone: c.REPORT_TIMEZONE, logger: d.logger, close: async () => {} };
+}
+
+async function sandboxContext(c: Config, d: ContextDeps): Promise<WeChatContext> {
+  const sim = await startSimulator();
+  d.logger.warn({ url: sim.url }, 'WECHAT_APPID is not set: serving sandbox data from the embedded WeChat simulator');
+  const client = createWeChatClient({
+    ...hooks(d),
     // Each embedded simulator issues its own tokens: keep them out of a store other runs share.
-    ...(shared ? { results: resultCache(shared.store, 'sandbox') } : {}),
+    ...(d.shared ? { results: resultCache(d.shared.store, 'sandbox') } : {}),
     baseUrl: sim.url,
     appid: sim.appid,
     secret: sim.secret,
     tokenMode: c.WECHAT_TOKEN_MODE === 'classic' ? 'classic' : 'stable',
-    logger,
   });
-  return { client, appName: c.WECHAT_APP_NAME ?? '示例小程序 (sandbox)', sandbox: true, timezone: c.REPORT_TIMEZONE, logger, sandboxServer: sim, close: () => sim.close() };
+  return { client, appName: c.WECHAT_APP_NAME ?? '示例小程序 (sandbox)', sandbox: true, timezone: c.REPORT_TIMEZONE, logger: d.logger, sandboxServer: sim, close: () => sim.close() };
+}
+
+/**
+ * The WeChat side of every report: the mini programs of WECHAT_APPS_FILE, or the one of
+ * WECHAT_APPID, or (with neither) the embedded simulator (every message then says "sandbox data").
+ */
+export async function createApps(c: Config, env: NodeJS.ProcessEnv, d: ContextDeps): Promise<{ apps: App[]; defaultApp?: string }> {
+  if (c.WECHAT_APPS_FILE) {
+    const file = loadAppsFile(c.WECHAT_APPS_FILE, env);
+    return {
+      apps: file.apps.map((spec) => ({ name: spec.name, displayName: spec.displayName, channels: spec.channels && new Set(spec.channels), context: realContext(c, spec, d) })),
+      defaultApp: file.defaultApp,
+    };
+  }
+  if (c.WECHAT_APPID) {
+    const spec: AppSpec = {
+      name: 'default',
+      appid: c.WECHAT_APPID,
+      secret: c.WECHAT_SECRET,
+      tokenMode: c.WECHAT_TOKEN_MODE,
+      tokenUrl: c.WECHAT_TOKEN_URL,
+      displayName: c.WECHAT_APP_NAME ?? c.WECHAT_APPID,
+    };
+    return { apps: [{ name: 'default', displayName: spec.displayName, context: realContext(c, spec, d) }] };
+  }
+  const ctx = await sandboxContext(c, d);
+  return { apps: [{ name: 'sandbox', displayName: ctx.appName, context: ctx }] };
+}
+
+/** One WeChat context for the CLI and demo: the single configured app, the file's default, or the sandbox. */
+export async function createWeChatContext(c: Config, logger: Logger, env: NodeJS.ProcessEnv = process.env): Promise<WeChatContext> {
+  const { apps, defaultApp } = await createApps(c, env, { logger });
+  const chosen = apps.find((a) => a.name === defaultApp) ?? apps[0];
+  for (const a of apps) if (a !== chosen) await a.context.close();
+  return chosen.context;
 }

@@ -1,4 +1,5 @@
 import type { Logger } from './log';
+import type { Metrics } from './metrics';
 import { silentLogger } from './log';
 import { buildReport } from './reports/build';
 import { fetchReportData } from './reports/fetch';
@@ -15,6 +16,7 @@ export interface ReportContext {
   /** IANA zone for the "generated at" time people read (REPORT_TIMEZONE). */
   timezone?: string;
   logger?: Logger;
+  metrics?: Metrics;
 }
 
 export interface RenderedReport {
@@ -35,7 +37,9 @@ export async function produceReport(req: ReportRequest, ctx: ReportContext): Pro
   const t1 = Date.now();
   const report = buildReport(req, data, { appName: ctx.appName, sandbox: ctx.sandbox });
   const message = renderMessage(report, { generatedAt: new Date(), timezone: ctx.timezone ?? 'Asia/Shanghai' });
+  const t2 = Date.now();
   const chart = await renderChart(report);
+  ctx.metrics?.renderSeconds.observe((Date.now() - t2) / 1000);
   log.info({ kind: req.kind, period: req.period, fetchMs: t1 - t0, renderMs: Date.now() - t1, pngBytes: chart.length }, 'report produced');
   return { report, message, chart, chartFilename: `${req.kind}-${req.period.granularity}-${req.period.begin}.png` };
 }

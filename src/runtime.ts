@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { AppDirectory } from './apps/directory';
 import { adminUsers, type Config } from './config';
-import { createWeChatContext, registerConfigSecrets, type WeChatContext } from './context';
+import { createApps, registerConfigSecrets } from './context';
 import type { Logger } from './log';
+import { Metrics } from './metrics';
 import { BullScheduler } from './schedule/bull';
 import { LocalScheduler } from './schedule/local';
 import { ScheduleRunner, type RunOutcome } from './schedule/runner';
@@ -10,66 +12,108 @@ import { ScheduleService } from './schedule/service';
 import type { Scheduler } from './schedule/types';
 import { createBot, type Bot } from './slack/app';
 import { createWebClient } from './slack/client';
+import type { Readiness } from './slack/http';
 import { createStore, type Store } from './store';
 import type { Schedule } from './store/types';
 
 export interface Runtime {
   config: Config;
   store: Store;
-  wechat: WeChatContext;
+  apps: AppDirectory;
   scheduler: Scheduler;
   runner: ScheduleRunner;
   bot: Bot;
+  metrics: Metrics;
   owner: string;
-  /** HTTP port (undefined in Socket Mode). */
-  port: number | undefined;
-  /** Stop taking work, let what runs finish, release everything. */
-  stop(): Promise<void>;
+  port: number;
+  /** Graceful stop: no new work, running work finished or handed back within the budget, everything released. */
+  stop(budgetMs?: number): Promise<void>;
 }
 
 export interface RuntimeOptions {
   onRunOutcome?: (o: RunOutcome, s: Schedule) => void;
+  env?: NodeJS.ProcessEnv;
+  stillWorkingMs?: number;
 }
 
-/** Everything `npm start` runs: store, WeChat side, scheduler, Slack app. */
+/** SIGTERM budget: Kubernetes and most process managers give 30 s before SIGKILL. */
+export const SHUTDOWN_BUDGET_MS = 25_000;
+
+async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Everything `npm start` runs: store, mini programs, scheduler, Slack app, HTTP front. */
 export async function startRuntime(config: Config, logger: Logger, opts: RuntimeOptions = {}): Promise<Runtime> {
   registerConfigSecrets(config);
   const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const metrics = new Metrics({ processMetrics: true });
   const store = createStore({ redisUrl: config.REDIS_URL, redisPrefix: config.REDIS_PREFIX, dataDir: config.DATA_DIR });
   await store.ping();
-  const wechat = await createWeChatContext(config, logger, { store, owner });
+  const { apps: appList, defaultApp } = await createApps(config, opts.env ?? process.env, { logger, shared: { store, owner }, metrics });
+  const apps = new AppDirectory(appList, store, defaultApp);
+  const schedLog = logger.child({ component: 'scheduler' });
   const runner = new ScheduleRunner({
     store,
-    reports: wechat,
+    apps,
+    metrics,
     slack: createWebClient(config, logger),
-    logger: logger.child({ component: 'scheduler' }),
+    logger: schedLog,
     owner,
     settings: { leaseMs: config.SCHEDULER_LEASE_MS, retryIntervalMs: config.SCHEDULE_RETRY_MINUTES * 60_000, retryWindowMs: config.SCHEDULE_RETRY_HOURS * 3_600_000 },
     onOutcome: opts.onRunOutcome,
   });
-  const schedLog = logger.child({ component: 'scheduler' });
   const scheduler: Scheduler = config.REDIS_URL
     ? new BullScheduler({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, store, runner, log: schedLog, lockMs: config.SCHEDULER_LEASE_MS })
     : new LocalScheduler(store, runner, schedLog, Math.min(60_000, config.SCHEDULER_LEASE_MS));
-  const schedules = new ScheduleService({ store, scheduler, runner, admins: adminUsers(config), defaultTimezone: config.REPORT_TIMEZONE });
-  const bot = createBot({ config, reports: wechat, logger, schedules });
+  const schedules = new ScheduleService({ store, scheduler, runner, apps, admins: adminUsers(config), defaultTimezone: config.REPORT_TIMEZONE });
+
+  const ready = async (): Promise<Readiness> => {
+    const checks: Record<string, string> = {};
+    await withTimeout(store.ping(), 2000, 'store ping').then(
+      () => (checks[store.kind] = 'ok'),
+      (e: unknown) => (checks[store.kind] = e instanceof Error ? e.message : String(e)),
+    );
+    for (const a of apps.all) {
+      await withTimeout(a.context.client.tokenCache.get(), 3000, 'access_token').then(
+        () => (checks[`token:${a.name}`] = 'ok'),
+        (e: unknown) => (checks[`token:${a.name}`] = e instanceof Error ? e.message : String(e)),
+      );
+    }
+    return { ok: Object.values(checks).every((v) => v === 'ok'), checks };
+  };
+  const bot = createBot({ config, apps, logger, metrics, ready, schedules, stillWorkingMs: opts.stillWorkingMs });
   const port = await bot.start();
   await scheduler.start();
-  logger.info({ store: store.kind, scheduler: scheduler.mode, owner }, 'runtime ready');
+  logger.info({ store: store.kind, scheduler: scheduler.mode, apps: apps.all.map((a) => a.name), owner }, 'runtime ready');
+
+  let stopped: Promise<void> | undefined;
   return {
     config,
     store,
-    wechat,
+    apps,
     scheduler,
     runner,
     bot,
+    metrics,
     owner,
     port,
-    async stop() {
-      await bot.stop();
-      await scheduler.stop();
-      await wechat.close();
-      await store.close();
+    stop(budgetMs = SHUTDOWN_BUDGET_MS) {
+      stopped ??= (async () => {
+        const deadline = Date.now() + budgetMs;
+        bot.drain();
+        const [left] = await Promise.all([bot.settle(budgetMs - 2000), scheduler.stop(Math.max(1000, budgetMs - 2000))]);
+        if (left > 0) logger.warn({ left }, 'shutdown budget spent with commands still running');
+        await withTimeout(bot.stop(), Math.max(500, deadline - Date.now()), 'HTTP close').catch(() => undefined);
+        await apps.close();
+        await store.close();
+      })();
+      return stopped;
     },
   };
 }

@@ -17,7 +17,7 @@ export async function runToFiles(ctx: WeChatContext, words: string[], outDir: st
   const [command = '', ...rest] = words;
   const what = interpretCommand(command, rest.join(' '), new Date());
   if (what.type === 'reply') return { error: what.text };
-  if (what.type === 'schedule') return { error: 'Schedules are managed from Slack (/wxa schedule ...), not from the CLI.' };
+  if (what.type === 'schedule' || what.type === 'app') return { error: 'Schedules and app defaults are managed from Slack (/wxa ...), not from the CLI.' };
   const r = await produceReport(what.request, ctx);
   mkdirSync(outDir, { recursive: true });
   const base = path.join(outDir, r.chartFilename.replace(/\.png$/, ''));

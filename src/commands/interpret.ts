@@ -5,7 +5,8 @@ import type { ReportRequest } from '../reports/model';
 export type Interpretation =
   | { type: 'report'; request: ReportRequest }
   | { type: 'reply'; text: string; isError: boolean }
-  | { type: 'schedule'; words: string[] };
+  | { type: 'schedule'; words: string[] }
+  | { type: 'app'; words: string[] };
 
 export function helpText(): string {
   return [
@@ -13,6 +14,7 @@ export function helpText(): string {
     '`/retain daily|weekly|monthly [date]` — new and active users, their retention, visits against the previous period, and a trend chart.',
     '`/visits daily|weekly|monthly [date]` — visit figures and their trend, with a chart.',
     '`/wxa schedule add|list|remove|run` — reports posted on their own, e.g. every Monday (`/wxa schedule` for details).',
+    '`/wxa app list` · `/wxa app default <name>` — the mini programs this channel can see; add `app:<name>` to any command to pick one.',
     '`/wxa help` — this message.',
     'Dates: `2017-03-06`, `20170306` or `2017/03/06`, in China time. Leave the date out for the latest complete day, week or month.',
     'Reports are posted in the channel you type the command in; invite me first to private channels (`/invite @WeChat Analytics`).',
@@ -35,6 +37,7 @@ export function interpretCommand(command: string, text: string, now: Date): Inte
     if (lower === '' || lower === 'help') return { type: 'reply', text: helpText(), isError: false };
     if (isReportKind(lower)) return interpretCommand(lower, rest.join(' '), now);
     if (lower === 'schedule' || lower === 'schedules') return { type: 'schedule', words: rest };
+    if (lower === 'app' || lower === 'apps') return { type: 'app', words: rest };
     return { type: 'reply', text: `${echo(sub)} is not a /wxa command.\n\n${helpText()}`, isError: true };
   }
   return { type: 'reply', text: `${echo(command)} is not a command I know.\n\n${helpText()}`, isError: true };

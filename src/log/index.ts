@@ -1,8 +1,10 @@
 import pino from 'pino';
 import { redact } from './redact';
+import { requestContext } from './context';
 
 export type Logger = pino.Logger;
 export { redact, registerSecret, registerRotatingSecret } from './redact';
+export { requestContext, withRequest, type RequestContext } from './context';
 
 export interface LoggerOptions {
   level?: string;
@@ -15,6 +17,8 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
     {
       level: opts.level ?? 'info',
       base: { service: 'wxa-slack' },
+      // fetch, render and upload log deep inside the call tree; the request id comes along by itself.
+      mixin: () => ({ ...requestContext.getStore() }),
       // The last line of defence: whatever a log call carried, the serialized line is scrubbed.
       hooks: { streamWrite: (line: string) => redact(line) },
       redact: { paths: ['*.access_token', '*.secret', '*.token', 'config.*Secret', 'config.*Token'], censor: '[REDACTED]' },

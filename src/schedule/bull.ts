@@ -76,10 +76,19 @@ export class BullScheduler implements Scheduler {
     return (await run).outcome;
   }
 
-  async stop(): Promise<void> {
+  async stop(graceMs: number): Promise<void> {
     clearInterval(this.poller);
-    await this.worker?.close();
-    await Promise.allSettled([...this.inFlight]);
+    let timer: NodeJS.Timeout | undefined;
+    const graceful = this.worker?.close().then(() => true) ?? Promise.resolve(true);
+    const inTime = await Promise.race([graceful, new Promise<boolean>((r) => (timer = setTimeout(() => r(false), graceMs)))]);
+    clearTimeout(timer);
+    if (!inTime) {
+      // Hand the job back: its lock lapses and another instance's worker takes it over.
+      this.o.log.warn('shutdown: handing running scheduled jobs back to other instances');
+      await this.worker?.close(true);
+    } else {
+      await Promise.allSettled([...this.inFlight]);
+    }
     await this.queue.close();
     await Promise.allSettled(this.connections.map((c) => c.quit()));
   }

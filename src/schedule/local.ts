@@ -31,11 +31,14 @@ export class LocalScheduler implements Scheduler {
     this.poller = setInterval(() => this.track(runDue(this.store, this.runner, new Date())), this.pollMs);
   }
 
-  async stop(): Promise<void> {
+  async stop(graceMs: number): Promise<void> {
     clearInterval(this.poller);
     for (const j of this.jobs.values()) j.stop();
     this.jobs.clear();
-    await Promise.allSettled([...this.inFlight]);
+    // A run cut off here keeps its claim until the lease runs out; the next start picks it up.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+    clearTimeout(timer);
   }
 
   async added(s: Schedule): Promise<void> {

@@ -1,9 +1,11 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../log';
-import { produceReport, type ReportContext } from '../pipeline';
+import { produceReport } from '../pipeline';
+import type { AppDirectory } from '../apps/directory';
+import type { Metrics } from '../metrics';
 import { reportTitle } from '../render/blocks';
 import { deliverReport } from '../slack/deliver';
-import { userMessage } from '../slack/errors';
+import { DeliveryError, userMessage } from '../slack/errors';
 import type { RunRecord, Schedule, Store } from '../store/types';
 import { WeChatError } from '../wechat/errors';
 import { formatRange, type Period } from '../wechat/period';
@@ -27,7 +29,8 @@ export type RunOutcome =
 
 export interface RunnerDeps {
   store: Store;
-  reports: ReportContext;
+  apps: AppDirectory;
+  metrics?: Metrics;
   slack: WebClient;
   logger: Logger;
   /** Names this instance in run records and locks. */
@@ -77,9 +80,11 @@ export class ScheduleRunner {
     const key = run.key;
     const finish = (state: 'posted' | 'not_ready_notice' | 'failed', detail: string) => store.updateRun(key, owner, { state, detail, leaseUntil: 0 }, this.now());
     try {
-      const rendered = await produceReport({ kind: reportKind(s.report), period, notes: [] }, { ...this.d.reports, logger: log });
+      const app = await this.d.apps.resolve(s.app, s.channel);
+      if (!app.ok) throw new DeliveryError('app', app.error);
+      const rendered = await produceReport({ kind: reportKind(s.report), period, notes: [] }, { ...app.app.context, logger: log, metrics: this.d.metrics });
       if (rendered.report.empty) throw new NoDataYet();
-      await deliverReport(this.d.slack, s.channel, rendered);
+      await deliverReport(this.d.slack, s.channel, rendered, (method, error) => this.d.metrics?.slackErrors.inc({ method, error }));
       await finish('posted', `posted ${reportTitle(rendered.report)}`);
       log.info({ outcome: 'posted' }, 'scheduled run posted');
       return { outcome: 'posted', key };
@@ -118,6 +123,7 @@ export class ScheduleRunner {
   }
 
   private done(o: RunOutcome, s: Schedule): RunOutcome {
+    this.d.metrics?.scheduledRuns.inc({ outcome: o.outcome });
     this.d.onOutcome?.(o, s);
     return o;
   }

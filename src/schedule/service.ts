@@ -4,11 +4,14 @@ import type { RunRecord, Schedule, Store } from '../store/types';
 import type { RunOutcome, ScheduleRunner } from './runner';
 import { describeWhen, formatInZone, nextFire, parseScheduleAdd, periodForFire, scheduleUsage } from './spec';
 import type { Scheduler } from './types';
+import type { AppDirectory } from '../apps/directory';
 
 export interface ScheduleReply {
   text: string;
   /** Whether the command changed anything (for the audit log). */
   changed: boolean;
+  /** For metrics and the audit log. */
+  outcome: 'changed' | 'answered' | 'refused' | 'rejected';
   /** Work to do after the reply was sent (`run` posts the report). */
   after?: () => Promise<RunOutcome>;
 }
@@ -18,6 +21,7 @@ export interface ScheduleServiceDeps {
   scheduler: Scheduler;
   runner: ScheduleRunner;
   admins: ReadonlySet<string>;
+  apps: AppDirectory;
   defaultTimezone: string;
   now?: () => Date;
 }
@@ -44,45 +48,50 @@ export class ScheduleService {
     this.now = d.now ?? (() => new Date());
   }
 
-  async handle(words: string[], who: { userId: string; channelId: string }): Promise<ScheduleReply> {
+  async handle(words: string[], who: { userId: string; channelId: string; app?: string }): Promise<ScheduleReply> {
     const [sub = '', ...rest] = words;
     const action = sub.toLowerCase();
-    if (action === 'list') return { text: await this.list(), changed: false };
+    const reply = (text: string, outcome: ScheduleReply['outcome']): ScheduleReply => ({ text, outcome, changed: outcome === 'changed' });
+    if (action === 'list') return reply(await this.list(), 'answered');
     if (!['add', 'remove', 'run'].includes(action)) {
-      return { text: `${action ? `${echo(sub)} is not a schedule command.` : 'Which schedule command?'}\n\n${scheduleUsage()}`, changed: false };
+      return reply(`${action ? `${echo(sub)} is not a schedule command.` : 'Which schedule command?'}\n\n${scheduleUsage()}`, action ? 'rejected' : 'answered');
     }
     if (!this.d.admins.has(who.userId)) {
       const how = this.d.admins.size === 0 ? 'No admins are configured yet: set SLACK_ADMIN_USERS to a comma-separated list of Slack user ids.' : 'Ask one of them to do it.';
-      return { text: `:no_entry: Only the bot's admins (SLACK_ADMIN_USERS) can ${action} schedules. ${how}`, changed: false };
+      return reply(`:no_entry: Only the bot's admins (SLACK_ADMIN_USERS) can ${action} schedules. ${how}`, 'refused');
     }
     if (action === 'add') return this.add(rest, who);
     const id = rest[0];
-    if (!id || rest.length > 1) return { text: `Give exactly one schedule id, e.g. \`/wxa schedule ${action} s1a2b3c\`. See \`/wxa schedule list\`.`, changed: false };
+    if (!id || rest.length > 1) return reply(`Give exactly one schedule id, e.g. \`/wxa schedule ${action} s1a2b3c\`. See \`/wxa schedule list\`.`, 'rejected');
     const s = await this.d.store.getSchedule(id);
-    if (!s) return { text: `There is no schedule ${echo(id)}. See \`/wxa schedule list\`.`, changed: false };
+    if (!s) return reply(`There is no schedule ${echo(id)}. See \`/wxa schedule list\`.`, 'rejected');
     if (action === 'remove') {
       await this.d.store.deleteSchedule(id);
       await this.d.scheduler.removed(id);
-      return { text: `Removed schedule \`${id}\` (${s.granularity} ${s.report} ${describeWhen(s)} in <#${s.channel}>).`, changed: true };
+      return reply(`Removed schedule \`${id}\` (${s.granularity} ${s.report} ${describeWhen(s)} in <#${s.channel}>).`, 'changed');
     }
     const period = periodForFire(s, this.now());
     return {
-      text: `Posting schedule \`${id}\` (${s.granularity} ${s.report}) in <#${s.channel}> now…`,
-      changed: false,
+      ...reply(`Posting schedule \`${id}\` (${s.granularity} ${s.report}) in <#${s.channel}> now…`, 'answered'),
       after: () => this.d.runner.run(s, period, { manual: true }),
     };
   }
 
-  private async add(words: string[], who: { userId: string; channelId: string }): Promise<ScheduleReply> {
+  private async add(words: string[], who: { userId: string; channelId: string; app?: string }): Promise<ScheduleReply> {
     const parsed = parseScheduleAdd(words, { channel: who.channelId, timezone: this.d.defaultTimezone });
-    if (!parsed.ok) return { text: parsed.error, changed: false };
-    const s: Schedule = { id: newId(), ...parsed.spec, createdBy: who.userId, createdAt: this.now().getTime() };
+    if (!parsed.ok) return { text: parsed.error, changed: false, outcome: 'rejected' };
+    // Pin the mini program now, so the schedule keeps reporting on it whatever defaults change later.
+    const app = await this.d.apps.resolve(who.app, parsed.spec.channel);
+    if (!app.ok) return { text: app.error, changed: false, outcome: 'rejected' };
+    const s: Schedule = { id: newId(), ...parsed.spec, app: app.app.name, createdBy: who.userId, createdAt: this.now().getTime() };
     await this.d.store.saveSchedule(s);
     await this.d.scheduler.added(s);
     const next = formatInZone(nextFire(s, this.now()), s.timezone);
+    const which = this.d.apps.all.length > 1 ? ` for \`${s.app}\`` : '';
     return {
-      text: `:white_check_mark: Scheduled \`${s.id}\`: ${s.granularity} ${s.report}, ${describeWhen(s)}, in <#${s.channel}>. Next: ${next}.`,
+      text: `:white_check_mark: Scheduled \`${s.id}\`: ${s.granularity} ${s.report}${which}, ${describeWhen(s)}, in <#${s.channel}>. Next: ${next}.`,
       changed: true,
+      outcome: 'changed',
     };
   }
 

@@ -4,8 +4,8 @@ import type { Schedule } from '../store/types';
 export interface Scheduler {
   readonly mode: 'local' | 'bullmq';
   start(): Promise<void>;
-  /** Stops firing and waits for runs in progress. */
-  stop(): Promise<void>;
+  /** Stops firing; waits up to graceMs for runs in progress, then hands the rest back. */
+  stop(graceMs: number): Promise<void>;
   added(s: Schedule): Promise<void>;
   removed(id: string): Promise<void>;
 }

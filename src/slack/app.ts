@@ -1,26 +1,34 @@
 import type { AddressInfo } from 'node:net';
-import { App, LogLevel } from '@slack/bolt';
-import type { Config } from '../config';
+import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import type { AppDirectory } from '../apps/directory';
+import { accessLists, adminUsers, type Config } from '../config';
 import type { Logger } from '../log';
-import type { ReportContext } from '../pipeline';
+import type { Metrics } from '../metrics';
+import type { ScheduleService } from '../schedule/service';
+import { slackClientOptions } from './client';
+import { createHttpFront, receivedAt, type Readiness } from './http';
 import { registerListeners } from './listeners';
 import { boltLogger } from './logger';
-import { slackClientOptions } from './client';
-import type { ScheduleService } from '../schedule/service';
 
 export interface BotOptions {
   config: Config;
-  reports: ReportContext;
+  apps: AppDirectory;
   logger: Logger;
+  metrics: Metrics;
+  ready: () => Promise<Readiness>;
   schedules?: ScheduleService;
   now?: () => Date;
+  stillWorkingMs?: number;
 }
 
 export interface Bot {
   app: App;
-  /** Starts the receiver; resolves to the HTTP port it listens on (undefined in Socket Mode). */
-  start(): Promise<number | undefined>;
-  /** Stops taking requests and waits for reports in flight. */
+  /** Starts Slack (HTTP receiver or Socket Mode) and the HTTP front; resolves to the HTTP port. */
+  start(): Promise<number>;
+  /** Stops taking new commands (HTTP 503, readyz not ready). */
+  drain(): void;
+  /** Waits up to `ms` for commands still running after their ack; resolves to how many remain. */
+  settle(ms: number): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -28,47 +36,63 @@ export function createBot(o: BotOptions): Bot {
   const { config: c, logger } = o;
   const socketMode = Boolean(c.SLACK_APP_TOKEN);
   const inFlight = new Set<Promise<unknown>>();
+  const receiver = socketMode
+    ? undefined
+    : new HTTPReceiver({
+        signingSecret: c.SLACK_SIGNING_SECRET ?? '',
+        logger: boltLogger(logger),
+        processBeforeResponse: false,
+        customPropertiesExtractor: (req) => ({ receivedAt: receivedAt.get(req) ?? performance.now() }),
+      });
   const app = new App({
     token: c.SLACK_BOT_TOKEN,
-    signingSecret: c.SLACK_SIGNING_SECRET,
+    receiver,
     socketMode,
     appToken: c.SLACK_APP_TOKEN,
+    signingSecret: socketMode ? undefined : c.SLACK_SIGNING_SECRET,
     logger: boltLogger(logger),
     logLevel: LogLevel.INFO,
     clientOptions: slackClientOptions(c),
-    customRoutes: socketMode
-      ? []
-      : [
-          {
-            path: '/healthz',
-            method: ['GET'],
-            handler: (_req, res) => {
-              res.writeHead(200, { 'content-type': 'application/json' });
-              res.end(JSON.stringify({ ok: true }));
-            },
-          },
-        ],
   });
-  registerListeners(app, { reports: o.reports, logger, schedules: o.schedules, now: o.now ?? (() => new Date()), inFlight });
+  registerListeners(app, {
+    apps: o.apps,
+    logger,
+    metrics: o.metrics,
+    access: accessLists(c),
+    admins: adminUsers(c),
+    schedules: o.schedules,
+    now: o.now ?? (() => new Date()),
+    inFlight,
+    stillWorkingMs: o.stillWorkingMs ?? 8_000,
+  });
   app.error(async (e) => {
     logger.error({ err: e.message }, 'unhandled Bolt error');
   });
+  const front = createHttpFront({ receiver, metrics: o.metrics, ready: o.ready, logger });
   return {
     app,
     async start() {
-      if (socketMode) {
-        await app.start();
-        logger.info({ mode: 'socket' }, 'bot started');
-        return undefined;
-      }
-      const server = await app.start({ port: c.PORT, host: c.HOST });
-      const port = (server.address() as AddressInfo).port;
-      logger.info({ mode: 'http', host: c.HOST, port }, 'bot started');
+      if (socketMode) await app.start();
+      await new Promise<void>((resolve, reject) => {
+        front.server.once('error', reject);
+        front.server.listen(c.PORT, c.HOST, () => resolve());
+      });
+      const port = (front.server.address() as AddressInfo).port;
+      logger.info({ mode: socketMode ? 'socket' : 'http', host: c.HOST, port }, 'bot started');
       return port;
     },
+    drain: () => front.drain(),
+    async settle(ms) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => (timer = setTimeout(r, ms)))]);
+      clearTimeout(timer);
+      return inFlight.size;
+    },
     async stop() {
-      await app.stop();
-      await Promise.allSettled([...inFlight]);
+      front.drain();
+      if (socketMode) await app.stop();
+      front.server.closeIdleConnections();
+      await new Promise<void>((r) => front.server.close(() => r()));
     },
   };
 }

@@ -40,19 +40,32 @@ export interface Delivered {
   fileIds: string[];
 }
 
+/** Counts a failed Slack call by method and error code, then rethrows it. */
+export type SlackErrorHook = (method: string, error: string) => void;
+
+function counted<T>(method: string, call: () => Promise<T>, onError?: SlackErrorHook): () => Promise<T> {
+  return () =>
+    call().catch((e: unknown) => {
+      onError?.(method, slackErrorCode(e) ?? (e instanceof Error && /upload/i.test(e.message) ? 'upload_failed' : 'request_failed'));
+      throw e;
+    });
+}
+
 /** Posts the summary into the channel, then uploads the chart there (files.uploadV2). */
-export async function deliverReport(client: WebClient, channel: string, r: RenderedReport): Promise<Delivered> {
-  const posted = await asMember(client, channel, () =>
-    client.chat.postMessage({ channel, text: r.message.text, blocks: r.message.blocks, unfurl_links: false, unfurl_media: false }),
+export async function deliverReport(client: WebClient, channel: string, r: RenderedReport, onError?: SlackErrorHook): Promise<Delivered> {
+  const posted = await asMember(
+    client,
+    channel,
+    counted('chat.postMessage', () => client.chat.postMessage({ channel, text: r.message.text, blocks: r.message.blocks, unfurl_links: false, unfurl_media: false }), onError),
   );
-  const uploaded = await asMember(client, channel, () =>
+  const uploaded = await asMember(client, channel, counted('files.uploadV2', () =>
     client.filesUploadV2({
       channel_id: channel,
       file: r.chart,
       filename: r.chartFilename,
       title: `${reportTitle(r.report)} — visit trend`,
       alt_text: `Line chart of visitors, new visitors and sessions for ${reportTitle(r.report)}`,
-    }),
+    }), onError),
   );
   const fileIds: string[] = [];
   for (const completion of (uploaded as { files?: { files?: { id?: string }[] }[] }).files ?? []) {

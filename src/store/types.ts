@@ -12,6 +12,8 @@ export interface Schedule {
   weekday: number | null;
   timezone: string;
   channel: string;
+  /** Which mini program (WECHAT_APPS_FILE name); absent = the channel's default at run time. */
+  app?: string;
   createdBy: string;
   createdAt: number;
 }

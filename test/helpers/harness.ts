@@ -71,7 +71,7 @@ export async function startHarness(
     sim,
     slack,
     runtime,
-    wechat: runtime.wechat,
+    wechat: runtime.apps.all[0].context,
     config,
     logs,
     baseUrl,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WebClient } from '@slack/web-api';
 import { silentLogger } from '../../src/log';
+import { AppDirectory } from '../../src/apps/directory';
 import { catchUp, runDue } from '../../src/schedule/recover';
 import { ScheduleRunner, type RunnerSettings } from '../../src/schedule/runner';
 import { periodForFire, runKey } from '../../src/schedule/spec';
@@ -51,9 +52,10 @@ describe('scheduled runs (SQLite store, WeChat simulator, Slack double)', () => 
 
   function runner(owner: string, settings: Partial<RunnerSettings> = {}): ScheduleRunner {
     const client = createWeChatClient({ baseUrl: sim.url, appid: sim.appid, secret: sim.secret, tokenMode: 'stable', retry: FAST_RETRY, results: resultCache(store, sim.appid) });
+    const apps = new AppDirectory([{ name: 'test', displayName: 'Test', context: { client, appName: 'Test', sandbox: false, close: async () => {} } }], store);
     return new ScheduleRunner({
       store,
-      reports: { client, appName: 'Test', sandbox: false },
+      apps,
       slack: new WebClient('xoxb-test-token-123', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } }),
       logger: silentLogger,
       owner,

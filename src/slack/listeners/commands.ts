@@ -1,63 +1,37 @@
 import { randomUUID } from 'node:crypto';
-import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, App, RespondArguments, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { extractApp, type AppDirectory } from '../../apps/directory';
 import { interpretCommand } from '../../commands/interpret';
-import type { Logger } from '../../log';
-import { produceReport, type ReportContext } from '../../pipeline';
+import { withRequest, type Logger } from '../../log';
+import type { Metrics } from '../../metrics';
+import { produceReport } from '../../pipeline';
 import { reportTitle } from '../../render/blocks';
+import type { ScheduleService } from '../../schedule/service';
+import { accessRefusal, type AccessLists } from '../access';
 import { deliverReport } from '../deliver';
 import { slackErrorCode, userMessage } from '../errors';
-import type { ScheduleService } from '../../schedule/service';
 
 export const COMMANDS = ['/retain', '/visits', '/wxa'] as const;
 
 export interface CommandDeps {
-  reports: ReportContext;
+  apps: AppDirectory;
   logger: Logger;
+  metrics: Metrics;
+  access: AccessLists;
+  admins: ReadonlySet<string>;
   now: () => Date;
-  /** Every report in flight, so shutdown can wait for them. */
+  /** Every piece of work still running after its ack, so shutdown can wait for it. */
   inFlight: Set<Promise<unknown>>;
   schedules?: ScheduleService;
+  /** After this long without a result, tell the user it is still coming. */
+  stillWorkingMs: number;
 }
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+type Ack = (r: { response_type: 'ephemeral'; text: string }) => Promise<void>;
 
 export function registerCommands(app: App, deps: CommandDeps): void {
-  for (const name of COMMANDS) app.command(name, (args) => handleCommand(args, deps));
-}
-
-async function handleCommand(args: Args, deps: CommandDeps): Promise<void> {
-  const { command, ack, respond, client } = args;
-  const requestId = randomUUID();
-  const log = deps.logger.child({ requestId, command: command.command, user: command.user_id, channel: command.channel_id });
-  const what = interpretCommand(command.command, command.text ?? '', deps.now());
-  if (what.type === 'reply') {
-    // Bad input or help: answered in the ack itself, nothing fetched.
-    await ack({ response_type: 'ephemeral', text: what.text });
-    log.info({ outcome: what.isError ? 'rejected' : 'help' }, 'command answered');
-    return;
-  }
-  if (what.type === 'schedule') return handleSchedule(what.words, args, deps, log, requestId);
-  const { request } = what;
-  const note = request.notes.length ? ` ${request.notes.join(' ')}` : '';
-  await ack({ response_type: 'ephemeral', text: `:hourglass_flowing_sand: Preparing the ${reportTitle(request).toLowerCase()}.${note}` });
-  log.info({ period: request.period, kind: request.kind }, 'command accepted');
-
-  // The work runs after the ack; however slow WeChat is, Slack already has its answer.
-  const work = (async () => {
-    try {
-      const rendered = await produceReport(request, { ...deps.reports, logger: log });
-      const delivered = await deliverReport(client, command.channel_id, rendered);
-      log.info({ outcome: 'posted', ts: delivered.ts, files: delivered.fileIds.length }, 'report delivered');
-    } catch (e) {
-      log.warn({ outcome: 'failed', err: e instanceof Error ? e.message : String(e), slackError: slackErrorCode(e) }, 'report failed');
-      try {
-        await respond({ response_type: 'ephemeral', replace_original: false, text: userMessage(e, requestId) });
-      } catch (re) {
-        log.warn({ err: re instanceof Error ? re.message : String(re) }, 'could not tell the user (response_url expired?)');
-      }
-    }
-  })();
-  await track(deps, work);
+  for (const name of COMMANDS) app.command(name, (args) => withRequest({ requestId: randomUUID() }, () => handleCommand(args, deps)));
 }
 
 async function track(deps: CommandDeps, work: Promise<unknown>): Promise<void> {
@@ -69,30 +43,143 @@ async function track(deps: CommandDeps, work: Promise<unknown>): Promise<void> {
   }
 }
 
-async function handleSchedule(words: string[], { command, ack, respond }: Args, deps: CommandDeps, log: Logger, requestId: string): Promise<void> {
+const ephemeral = (text: string) => ({ response_type: 'ephemeral' as const, text });
+const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+async function handleCommand(args: Args, deps: CommandDeps): Promise<void> {
+  const { command, respond, client, context } = args;
+  const receivedAt = typeof context.receivedAt === 'number' ? context.receivedAt : performance.now();
+  const name = command.command;
+  const log = deps.logger.child({ command: name, user: command.user_id, channel: command.channel_id });
+  const audit = (outcome: string, extra: Record<string, unknown> = {}) =>
+    log.info({ audit: { who: command.user_id, where: command.channel_id, what: `${name} ${(command.text ?? '').slice(0, 200)}`, outcome, ...extra } }, 'audit');
+  const ack: Ack = async (r) => {
+    await args.ack(r);
+    deps.metrics.ackSeconds.observe({ command: name }, (performance.now() - receivedAt) / 1000);
+  };
+  const count = (outcome: string) => deps.metrics.commands.inc({ command: name, outcome });
+
+  const refusal = accessRefusal(deps.access, command.user_id, command.channel_id);
+  if (refusal) {
+    await ack(ephemeral(refusal));
+    count('refused');
+    audit('refused');
+    return;
+  }
+  const { app: requestedApp, rest } = extractApp(command.text ?? '');
+  const what = interpretCommand(name, rest, deps.now());
+  if (what.type === 'reply') {
+    // Bad input or help: answered in the ack itself, nothing fetched.
+    await ack(ephemeral(what.text));
+    count(what.isError ? 'rejected' : 'help');
+    audit(what.isError ? 'rejected' : 'help');
+    return;
+  }
+  if (what.type === 'schedule') return handleSchedule(what.words, requestedApp, args, deps, { ack, count, audit, log });
+  if (what.type === 'app') return handleApp(what.words, args, deps, { ack, count, audit });
+
+  const resolved = await deps.apps.resolve(requestedApp, command.channel_id);
+  if (!resolved.ok) {
+    await ack(ephemeral(resolved.error));
+    count('rejected');
+    audit('rejected', { reason: 'app' });
+    return;
+  }
+  const { request } = what;
+  const app = resolved.app;
+  const note = request.notes.length ? ` ${request.notes.join(' ')}` : '';
+  await ack(ephemeral(`:hourglass_flowing_sand: Preparing the ${reportTitle(request).toLowerCase()} for ${app.displayName}.${note}`));
+  audit('accepted', { app: app.name, period: request.period });
+
+  // The work runs after the ack; however slow WeChat is, Slack already has its answer.
+  const work = (async () => {
+    const still = setTimeout(() => {
+      void respond({ ...ephemeral(':hourglass: Still working: WeChat is answering slowly. The report will follow, or I will tell you what went wrong.'), replace_original: false } as RespondArguments).catch(
+        () => undefined,
+      );
+    }, deps.stillWorkingMs);
+    let outcome = 'posted';
+    try {
+      const rendered = await produceReport(request, { ...app.context, logger: log, metrics: deps.metrics });
+      const delivered = await deliverReport(client, command.channel_id, rendered, (method, error) => deps.metrics.slackErrors.inc({ method, error }));
+      log.info({ outcome: 'posted', ts: delivered.ts, files: delivered.fileIds.length }, 'report delivered');
+    } catch (e) {
+      outcome = 'failed';
+      log.warn({ outcome, err: errText(e), slackError: slackErrorCode(e) }, 'report failed');
+      const requestId = (log.bindings() as { requestId?: string }).requestId ?? 'n/a';
+      try {
+        await respond({ ...ephemeral(userMessage(e, requestId)), replace_original: false } as RespondArguments);
+      } catch (re) {
+        deps.metrics.slackErrors.inc({ method: 'response_url', error: 'respond_failed' });
+        log.warn({ err: errText(re) }, 'could not tell the user (response_url expired?)');
+      }
+    } finally {
+      clearTimeout(still);
+      count(outcome);
+      deps.metrics.endToEndSeconds.observe({ command: name, outcome }, (performance.now() - receivedAt) / 1000);
+      audit(outcome, { app: app.name, period: request.period });
+    }
+  })();
+  await track(deps, work);
+}
+
+interface Helpers {
+  ack: Ack;
+  count: (outcome: string) => void;
+  audit: (outcome: string, extra?: Record<string, unknown>) => void;
+}
+
+async function handleSchedule(words: string[], app: string | undefined, { command, respond }: Args, deps: CommandDeps, h: Helpers & { log: Logger }): Promise<void> {
   if (!deps.schedules) {
-    await ack({ response_type: 'ephemeral', text: 'Scheduling is not enabled on this bot.' });
+    await h.ack(ephemeral('Scheduling is not enabled on this bot.'));
     return;
   }
   let reply;
   try {
-    reply = await deps.schedules.handle(words, { userId: command.user_id, channelId: command.channel_id });
+    reply = await deps.schedules.handle(words, { userId: command.user_id, channelId: command.channel_id, app });
   } catch (e) {
-    log.error({ err: e instanceof Error ? e.message : String(e) }, 'schedule command failed');
-    await ack({ response_type: 'ephemeral', text: userMessage(e, requestId) });
+    h.log.error({ err: errText(e) }, 'schedule command failed');
+    await h.ack(ephemeral(userMessage(e, 'schedule')));
+    h.count('failed');
+    h.audit('failed');
     return;
   }
-  await ack({ response_type: 'ephemeral', text: reply.text });
-  log.info({ outcome: reply.changed ? 'changed' : 'answered', words: words.slice(0, 1) }, 'schedule command');
+  await h.ack(ephemeral(reply.text));
+  h.count(reply.outcome);
+  h.audit(reply.outcome, { scheduleChange: reply.changed });
   const after = reply.after;
   if (!after) return;
   await track(
     deps,
     (async () => {
       const r = await after();
+      h.audit(`run:${r.outcome}`);
       if (r.outcome !== 'posted') {
-        await respond({ response_type: 'ephemeral', replace_original: false, text: `Schedule run finished: ${r.outcome.replace('_', ' ')}.` }).catch(() => undefined);
+        await respond({ ...ephemeral(`Schedule run finished: ${r.outcome.replace('_', ' ')}.`), replace_original: false } as RespondArguments).catch(() => undefined);
       }
-    })().catch((e: unknown) => log.error({ err: String(e) }, 'manual schedule run failed')),
+    })().catch((e: unknown) => h.log.error({ err: errText(e) }, 'manual schedule run failed')),
   );
+}
+
+async function handleApp(words: string[], { command }: Args, deps: CommandDeps, h: Helpers): Promise<void> {
+  const [sub = 'list', name] = words.map((w) => w.toLowerCase());
+  if (sub === 'default' && name) {
+    if (!deps.admins.has(command.user_id)) {
+      await h.ack(ephemeral(":no_entry: Only the bot's admins (SLACK_ADMIN_USERS) can set a channel's default mini program."));
+      h.count('refused');
+      h.audit('refused');
+      return;
+    }
+    const r = await deps.apps.setChannelDefault(command.channel_id, name);
+    await h.ack(ephemeral(r.ok ? `:white_check_mark: Reports in this channel now default to \`${name}\` (${r.app.displayName}).` : r.error));
+    h.count(r.ok ? 'changed' : 'rejected');
+    h.audit(r.ok ? 'changed' : 'rejected', { channelDefault: name });
+    return;
+  }
+  const visible = deps.apps.visibleIn(command.channel_id);
+  const current = (await deps.apps.channelDefault(command.channel_id)) ?? '(none)';
+  const lines = visible.map((a) => `• \`${a.name}\` — ${a.displayName}${a.context.sandbox ? ' (sandbox data)' : ''}`);
+  await h.ack(ephemeral(`*Mini programs in this channel* (default: \`${current}\`)\n${lines.join('\n') || 'none'}\nUse \`app:<name>\` in a command, or \`/wxa app default <name>\` (admins).`));
+  h.count('help');
+  h.audit('help');
 }

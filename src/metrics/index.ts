@@ -1,0 +1,30 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Everything /metrics shows. One instance (and registry) per runtime, so tests can run several. */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly commands = new Counter({ name: 'wxa_commands_total', help: 'Slash commands by command and outcome', labelNames: ['command', 'outcome'], registers: [this.registry] });
+  readonly ackSeconds = new Histogram({
+    name: 'wxa_ack_seconds',
+    help: 'From receiving a slash command to acknowledging it',
+    labelNames: ['command'],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly endToEndSeconds = new Histogram({
+    name: 'wxa_report_seconds',
+    help: 'From receiving a report command to the report posted (or the error told)',
+    labelNames: ['command', 'outcome'],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+  readonly wechatCalls = new Counter({ name: 'wxa_wechat_calls_total', help: 'WeChat datacube calls by endpoint and errcode (0 = ok)', labelNames: ['endpoint', 'errcode'], registers: [this.registry] });
+  readonly tokenRefreshes = new Counter({ name: 'wxa_token_requests_total', help: 'access_token requests sent (stable_token, token, or the token service)', registers: [this.registry] });
+  readonly renderSeconds = new Histogram({ name: 'wxa_render_seconds', help: 'Chart render time', buckets: [0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1], registers: [this.registry] });
+  readonly slackErrors = new Counter({ name: 'wxa_slack_api_errors_total', help: 'Slack Web API errors by method and error', labelNames: ['method', 'error'], registers: [this.registry] });
+  readonly scheduledRuns = new Counter({ name: 'wxa_scheduled_runs_total', help: 'Scheduled report runs by outcome', labelNames: ['outcome'], registers: [this.registry] });
+
+  constructor(opts: { processMetrics?: boolean } = {}) {
+    if (opts.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'wxa_' });
+  }
+}
