@@ -43,6 +43,7 @@ function realContext(c: Config, spec: AppSpec, d: ContextDeps): WeChatContext {
     ...hooks(d),
     ...(d.shared ? { sharedTokens: sharedTokens(d.shared.store, spec.appid, d.shared.owner), results: resultCache(d.shared.store, spec.appid) } : {}),
     baseUrl: c.WECHAT_API_BASE_URL,
+    timeoutMs: c.WECHAT_TIMEOUT_MS,
     appid: spec.appid,
     secret: spec.secret,
     tokenMode: spec.tokenMode,

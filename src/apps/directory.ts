@@ -64,7 +64,7 @@ export class AppDirectory {
     if (visible.length === 0) return { ok: false, error: 'No mini program is available in this channel. Ask an admin to add it to the channels of an app in WECHAT_APPS_FILE.' };
     return {
       ok: false,
-      error: `Several mini programs are available here: add \`app:<name>\` (${visible.map((a) => `\`app:${a.name}\``).join(', ')}), or have an admin set this channel's default with \`/wxa app default <name>\`.`,
+      error: `Several mini programs are available here: add \`app:&lt;name&gt;\` (${visible.map((a) => `\`app:${a.name}\``).join(', ')}), or have an admin set this channel's default with \`/wxa app default &lt;name&gt;\`.`,
     };
   }
 

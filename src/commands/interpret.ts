@@ -14,7 +14,7 @@ export function helpText(): string {
     '`/retain daily|weekly|monthly [date]` — new and active users, their retention, visits against the previous period, and a trend chart.',
     '`/visits daily|weekly|monthly [date]` — visit figures and their trend, with a chart.',
     '`/wxa schedule add|list|remove|run` — reports posted on their own, e.g. every Monday (`/wxa schedule` for details).',
-    '`/wxa app list` · `/wxa app default <name>` — the mini programs this channel can see; add `app:<name>` to any command to pick one.',
+    '`/wxa app list` · `/wxa app default &lt;name&gt;` — the mini programs this channel can see; add `app:&lt;name&gt;` to any command to pick one.',
     '`/wxa help` — this message.',
     'Dates: `2017-03-06`, `20170306` or `2017/03/06`, in China time. Leave the date out for the latest complete day, week or month.',
     'Reports are posted in the channel you type the command in; invite me first to private channels (`/invite @WeChat Analytics`).',

@@ -73,8 +73,8 @@ export function refDate(p: Period): string {
 
 const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 
-export function visitRow(p: Period): VisitRow {
-  const ds = days(p);
+export function visitRow(p: Period, scale = 1): VisitRow {
+  const ds = days(p).map((d) => ({ ...d, uv: Math.round(d.uv * scale), uvNew: Math.round(d.uvNew * scale), sessions: Math.round(d.sessions * scale), pv: Math.round(d.pv * scale) }));
   const sum = (f: (d: Day) => number) => ds.reduce((a, d) => a + f(d), 0);
   const uv = Math.round(sum((d) => d.uv) * DEDUPE[p.granularity]);
   const sessions = sum((d) => d.sessions);
@@ -114,8 +114,8 @@ function offsetPeriodComplete(p: Period, key: number, now: Date): boolean {
   return isComplete(q, now);
 }
 
-export function retainBody(p: Period, now: Date): { ref_date: string; visit_uv_new: { key: number; value: number }[]; visit_uv: { key: number; value: number }[] } {
-  const row = visitRow(p);
+export function retainBody(p: Period, now: Date, scale = 1): { ref_date: string; visit_uv_new: { key: number; value: number }[]; visit_uv: { key: number; value: number }[] } {
+  const row = visitRow(p, scale);
   const keys = RETAIN_KEYS[p.granularity].filter((k) => offsetPeriodComplete(p, k, now));
   const seriesFor = (base: number, active: boolean) =>
     keys.map((key) => ({

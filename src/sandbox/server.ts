@@ -28,6 +28,10 @@ export type FaultTarget = 'token' | 'datacube';
 export interface SimulatorOptions {
   appid?: string;
   secret?: string;
+  /** More mini programs served by the same simulator (each with its own figures and tokens). */
+  extraApps?: { appid: string; secret: string }[];
+  /** Fail this share of datacube calls with `errcode`, deterministically from `seed`. */
+  errorRate?: { rate: number; errcode: number; seed?: number };
   now?: () => Date;
   tokenTtlSec?: number;
   host?: string;
@@ -42,6 +46,7 @@ export interface SimulatorStats {
 
 interface IssuedToken {
   expiresAt: number;
+  appid: string;
 }
 
 const DATACUBE: Record<string, { kind: 'retain' | 'visit' | 'summary'; granularity: Granularity }> = {
@@ -60,7 +65,9 @@ export class WeChatSimulator {
   readonly stats: SimulatorStats = { tokenRequests: 0, datacubeRequests: 0, byPath: {} };
   private readonly server: http.Server;
   private readonly tokens = new Map<string, IssuedToken>();
-  private stableToken: string | undefined;
+  private readonly stableTokens = new Map<string, string>();
+  private readonly secrets = new Map<string, string>();
+  private random: () => number;
   private readonly faults: { target: FaultTarget; fault: Fault; remaining: number }[] = [];
   private readonly now: () => Date;
   private readonly ttlSec: number;
@@ -71,6 +78,9 @@ export class WeChatSimulator {
     this.secret = opts.secret ?? SANDBOX_SECRET;
     this.now = opts.now ?? (() => new Date());
     this.ttlSec = opts.tokenTtlSec ?? 7200;
+    this.secrets.set(this.appid, this.secret);
+    for (const a of opts.extraApps ?? []) this.secrets.set(a.appid, a.secret);
+    this.random = mulberry32(opts.errorRate?.seed ?? 1);
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch(() => {
         if (!res.headersSent) res.writeHead(500);
@@ -111,7 +121,7 @@ export class WeChatSimulator {
   /** Every token issued so far stops working (answers 40001), as when another server rotates it. */
   revokeTokens(): void {
     this.tokens.clear();
-    this.stableToken = undefined;
+    this.stableTokens.clear();
   }
 
   private takeFault(target: FaultTarget): Fault | undefined {
@@ -157,17 +167,18 @@ export class WeChatSimulator {
     const secret = stable ? body.secret : url.searchParams.get('secret');
     const grant = stable ? body.grant_type : url.searchParams.get('grant_type');
     if (grant !== 'client_credential') return { errcode: 40002, errmsg: 'invalid grant_type' };
-    if (appid !== this.appid) return { errcode: 40013, errmsg: 'invalid appid' };
-    if (secret !== this.secret) return { errcode: 40125, errmsg: 'invalid appsecret' };
+    if (typeof appid !== 'string' || !this.secrets.has(appid)) return { errcode: 40013, errmsg: 'invalid appid' };
+    if (secret !== this.secrets.get(appid)) return { errcode: 40125, errmsg: 'invalid appsecret' };
     const now = this.now().getTime();
-    if (stable && body.force_refresh !== true && this.stableToken) {
+    const current = this.stableTokens.get(appid);
+    if (stable && body.force_refresh !== true && current) {
       // stable_token returns the same token while it is valid, rotating it 5 minutes before expiry.
-      const t = this.tokens.get(this.stableToken);
-      if (t && t.expiresAt - now > 300_000) return { access_token: this.stableToken, expires_in: Math.floor((t.expiresAt - now) / 1000) };
+      const t = this.tokens.get(current);
+      if (t && t.expiresAt - now > 300_000) return { access_token: current, expires_in: Math.floor((t.expiresAt - now) / 1000) };
     }
     const token = `SBX${randomBytes(24).toString('hex')}`;
-    this.tokens.set(token, { expiresAt: now + this.ttlSec * 1000 });
-    if (stable) this.stableToken = token;
+    this.tokens.set(token, { expiresAt: now + this.ttlSec * 1000, appid });
+    if (stable) this.stableTokens.set(appid, token);
     return { access_token: token, expires_in: this.ttlSec };
   }
 
@@ -178,6 +189,9 @@ export class WeChatSimulator {
     const t = this.tokens.get(token);
     if (!t) return { errcode: 40001, errmsg: 'invalid credential, access_token is invalid or not latest' };
     if (t.expiresAt <= this.now().getTime()) return { errcode: 42001, errmsg: 'access_token expired' };
+    const er = this.opts.errorRate;
+    if (er && this.random() < er.rate) return { errcode: er.errcode, errmsg: 'system error (simulated)' };
+    const scale = t.appid === this.appid ? 1 : appScale(t.appid);
 
     const begin = String(body.begin_date ?? '');
     const end = String(body.end_date ?? '');
@@ -186,10 +200,28 @@ export class WeChatSimulator {
     if (p.begin !== begin || p.end !== end || !isComplete(p, this.now())) {
       return { errcode: 61501, errmsg: `date range error (today in China is ${chinaToday(this.now())})` };
     }
-    if (ep.kind === 'retain') return hasData(p) ? retainBody(p, this.now()) : { ref_date: refDate(p), visit_uv_new: [], visit_uv: [] };
+    if (ep.kind === 'retain') return hasData(p) ? retainBody(p, this.now(), scale) : { ref_date: refDate(p), visit_uv_new: [], visit_uv: [] };
     if (!hasData(p)) return { list: [] };
-    return { list: [ep.kind === 'visit' ? visitRow(p) : summaryRow(p)] };
+    return { list: [ep.kind === 'visit' ? visitRow(p, scale) : summaryRow(p)] };
   }
+}
+
+/** Another mini program: the same shapes, its own size. */
+function appScale(appid: string): number {
+  let h = 7;
+  for (const c of appid) h = (h * 31 + c.charCodeAt(0)) % 1000;
+  return 0.2 + h / 1000;
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 function validDate(s: string): boolean {

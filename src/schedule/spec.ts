@@ -12,9 +12,9 @@ export type ScheduleSpec = Omit<Schedule, 'id' | 'createdBy' | 'createdAt'>;
 
 export function scheduleUsage(): string {
   return [
-    '*Usage:* `/wxa schedule add [summary|retain|visits] [daily|weekly|monthly] [at HH:MM] [on <weekday>] [tz <IANA zone>] [#channel]`',
+    '*Usage:* `/wxa schedule add [summary|retain|visits] [daily|weekly|monthly] [at HH:MM] [on &lt;weekday&gt;] [tz &lt;IANA zone&gt;] [#channel]`',
     '• Defaults: weekly summary, Mondays at 10:00 Asia/Shanghai, in this channel. Monthly reports go out on the 1st.',
-    '• `/wxa schedule list` · `/wxa schedule remove <id>` · `/wxa schedule run <id>` (post now)',
+    '• `/wxa schedule list` · `/wxa schedule remove &lt;id&gt;` · `/wxa schedule run &lt;id&gt;` (post now)',
     '• Example: `/wxa schedule add summary weekly at 09:30 on monday tz Europe/Berlin`',
   ].join('\n');
 }
@@ -70,7 +70,7 @@ export function parseScheduleAdd(words: string[], defaults: { channel: string; t
       return fail(`${echo(w)} is not something I understand in a schedule.`);
     }
   }
-  if (weekday !== undefined && granularity !== 'weekly') return fail('`on <weekday>` only applies to weekly schedules.');
+  if (weekday !== undefined && granularity !== 'weekly') return fail('`on &lt;weekday&gt;` only applies to weekly schedules.');
   return { ok: true, spec: { report, granularity, time, weekday: granularity === 'weekly' ? (weekday ?? 1) : null, timezone, channel } };
 }
 

@@ -66,7 +66,13 @@ export async function deliverReport(client: WebClient, channel: string, r: Rende
       title: `${reportTitle(r.report)} — visit trend`,
       alt_text: `Line chart of visitors, new visitors and sessions for ${reportTitle(r.report)}`,
     }), onError),
-  );
+  ).catch((e: unknown) => {
+    if (e instanceof DeliveryError) throw e;
+    throw new DeliveryError(
+      'upload_failed',
+      `The summary is posted, but Slack refused the chart upload (${slackErrorCode(e) ?? 'upload failed'}). Run the command again in a minute to get the chart.`,
+    );
+  });
   const fileIds: string[] = [];
   for (const completion of (uploaded as { files?: { files?: { id?: string }[] }[] }).files ?? []) {
     for (const f of completion.files ?? []) if (f.id) fileIds.push(f.id);

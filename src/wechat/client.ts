@@ -124,13 +124,22 @@ export class WeChatClient {
 
   /** On a token error: drop that token (only if still cached), fetch a fresh one, retry once. */
   private async callWithFreshToken(endpoint: string, body: object): Promise<Record<string, unknown>> {
-    const token = await this.opts.tokens.get();
+    const token = await this.token();
     try {
       return await this.post(endpoint, token, body);
     } catch (e) {
       if (!(e instanceof WeChatError) || e.kind !== 'token_invalid') throw e;
       await this.opts.tokens.invalidate(token);
-      return this.post(endpoint, await this.opts.tokens.get(), body);
+      return this.post(endpoint, await this.token(), body);
+    }
+  }
+
+  /** The token cache retries its own fetch; its failure must not be retried again around it. */
+  private async token(): Promise<string> {
+    try {
+      return await this.opts.tokens.get();
+    } catch (e) {
+      throw e instanceof WeChatError ? e.asFinal() : e;
     }
   }
 

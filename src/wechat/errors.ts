@@ -31,12 +31,18 @@ export class WeChatError extends Error {
     message: string,
     /** WeChat's errcode, or the HTTP status for kind "http"; undefined for network failures. */
     readonly code?: number,
+    /** Already retried at a lower level (e.g. the token fetch): retrying again would multiply the waits. */
+    readonly final = false,
   ) {
     super(message);
   }
 
   get retryable(): boolean {
-    return RETRYABLE.has(this.kind);
+    return !this.final && RETRYABLE.has(this.kind);
+  }
+
+  asFinal(): WeChatError {
+    return new WeChatError(this.kind, this.message, this.code, true);
   }
 }
 

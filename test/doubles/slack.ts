@@ -11,6 +11,8 @@ export interface RecordedCall {
   method: string;
   args: Record<string, unknown>;
   headers: http.IncomingHttpHeaders;
+  /** Date.now() when it arrived. */
+  at: number;
 }
 
 export interface Upload {
@@ -27,6 +29,8 @@ export class SlackDouble {
   readonly responses: { id: string; body: Record<string, unknown> }[] = [];
   /** Channels the bot is a member of. Public channels start with C; the bot may join them. */
   readonly members = new Set<string>();
+  /** response_url ids that answer 404, as Slack does after 30 minutes or 5 uses. */
+  readonly expiredResponses = new Set<string>();
   private readonly events = new EventEmitter();
   private readonly server: http.Server;
   private readonly faults = new Map<string, SlackFault[]>();
@@ -102,14 +106,16 @@ export class SlackDouble {
     try {
       if (path.startsWith('/upload/')) return await this.upload(path.slice(8), req, raw, res);
       if (path.startsWith('/respond/')) {
-        this.responses.push({ id: path.slice(9), body: JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown> });
+        const id = path.slice(9);
+        if (this.expiredResponses.has(id)) return void res.writeHead(404).end('expired_url');
+        this.responses.push({ id, body: JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown> });
         res.writeHead(200).end('ok');
         return;
       }
       if (!path.startsWith('/api/')) return void res.writeHead(404).end();
       const method = path.slice(5);
       const args = parseArgs(req.headers['content-type'] ?? '', raw);
-      this.calls.push({ method, args, headers: req.headers });
+      this.calls.push({ method, args, headers: req.headers, at: Date.now() });
       const fault = this.faults.get(method)?.shift();
       if (fault && 'status' in fault) {
         const headers: Record<string, string> = fault.status === 429 ? { 'retry-after': String(fault.retryAfterSec) } : {};
@@ -151,7 +157,11 @@ export class SlackDouble {
 
   private async upload(fileId: string, req: http.IncomingMessage, raw: Buffer, res: http.ServerResponse): Promise<void> {
     const fault = this.faults.get('upload')?.shift();
-    if (fault && 'status' in fault) return void res.writeHead(fault.status).end();
+    if (fault && 'status' in fault) {
+      this.calls.push({ method: 'upload', args: { fileId, failed: fault.status }, headers: req.headers, at: Date.now() });
+      const headers: Record<string, string> = fault.status === 429 ? { 'retry-after': String(fault.retryAfterSec) } : {};
+      return void res.writeHead(fault.status, headers).end();
+    }
     const type = req.headers['content-type'] ?? 'application/octet-stream';
     let bytes = raw;
     let filename: string | undefined;
@@ -164,7 +174,7 @@ export class SlackDouble {
       }
     }
     this.uploads.push({ fileId, bytes, filename });
-    this.calls.push({ method: 'upload', args: { fileId, length: bytes.length }, headers: req.headers });
+    this.calls.push({ method: 'upload', args: { fileId, length: bytes.length }, headers: req.headers, at: Date.now() });
     res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${bytes.length}`);
   }
 }

@@ -34,13 +34,15 @@ export interface Harness {
   logs: LogCapture;
   baseUrl: string;
   command(command: string, text: string, opts?: { channel?: string; responseId?: string; user?: string }): Promise<SlackResponse>;
+  /** Parsed log lines (JSON). */
+  logLines(): Record<string, unknown>[];
   close(): Promise<void>;
 }
 
 /** The real app on the HTTP receiver (127.0.0.1), against the WeChat simulator and the Slack double. */
 export async function startHarness(
   env: Record<string, string> = {},
-  opts: RuntimeOptions & { sim?: WeChatSimulator; slack?: SlackDouble; dataDir?: string } = {},
+  opts: RuntimeOptions & { sim?: WeChatSimulator; slack?: SlackDouble; dataDir?: string; logs?: LogCapture } = {},
 ): Promise<Harness> {
   const sim = opts.sim ?? (await startSimulator());
   const slack = opts.slack ?? (await startSlackDouble());
@@ -63,7 +65,7 @@ export async function startHarness(
     },
     'bot',
   );
-  const logs = new LogCapture();
+  const logs = opts.logs ?? new LogCapture();
   const logger = createLogger({ level: config.LOG_LEVEL, destination: logs });
   const runtime = await startRuntime(config, logger, opts);
   const baseUrl = `http://127.0.0.1:${runtime.port}`;
@@ -83,6 +85,7 @@ export async function startHarness(
         user_id: o.user,
         response_url: slack.responseUrl(o.responseId),
       }),
+    logLines: () => logs.text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>),
     async close() {
       await runtime.stop();
       if (!opts.slack) await slack.close();

@@ -131,3 +131,18 @@ describe('WeChatClient against the simulator', () => {
     }
   });
 });
+
+describe('retries do not multiply', () => {
+  test('a token fetch that keeps failing is retried by the token cache only, not again per datacube attempt', async () => {
+    const sim = await startSimulator({ now: () => NOW });
+    try {
+      sim.inject('token', { type: 'status', status: 502 }, 100);
+      const c = createWeChatClient({ baseUrl: sim.url, appid: sim.appid, secret: sim.secret, tokenMode: 'stable', retry: FAST, now: () => NOW });
+      await expect(c.getWeeklyVisitTrend(WEEK)).rejects.toMatchObject({ kind: 'http' });
+      expect(sim.stats.tokenRequests).toBe(FAST.attempts);
+      expect(sim.stats.datacubeRequests).toBe(0);
+    } finally {
+      await sim.close();
+    }
+  });
+});

@@ -179,7 +179,7 @@ async function handleApp(words: string[], { command }: Args, deps: CommandDeps, 
   const visible = deps.apps.visibleIn(command.channel_id);
   const current = (await deps.apps.channelDefault(command.channel_id)) ?? '(none)';
   const lines = visible.map((a) => `• \`${a.name}\` — ${a.displayName}${a.context.sandbox ? ' (sandbox data)' : ''}`);
-  await h.ack(ephemeral(`*Mini programs in this channel* (default: \`${current}\`)\n${lines.join('\n') || 'none'}\nUse \`app:<name>\` in a command, or \`/wxa app default <name>\` (admins).`));
+  await h.ack(ephemeral(`*Mini programs in this channel* (default: \`${current}\`)\n${lines.join('\n') || 'none'}\nUse \`app:&lt;name&gt;\` in a command, or \`/wxa app default &lt;name&gt;\` (admins).`));
   h.count('help');
   h.audit('help');
 }
