@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ENDPOINTS } from '../wechat/types';
@@ -72,6 +73,7 @@ export class WeChatSimulator {
   private readonly now: () => Date;
   private readonly ttlSec: number;
   private address: AddressInfo | undefined;
+  private readonly arrivals = new EventEmitter();
 
   constructor(private readonly opts: SimulatorOptions = {}) {
     this.appid = opts.appid ?? SANDBOX_APPID;
@@ -114,6 +116,19 @@ export class WeChatSimulator {
     this.faults.push({ target, fault, remaining: times });
   }
 
+  /** Resolves once the simulator has received at least n datacube requests (counted on arrival). */
+  waitForRequests(n: number, timeoutMs = 20_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const deadline = Date.now() + timeoutMs;
+      const check = () => {
+        if (this.stats.datacubeRequests >= n) return resolve();
+        if (Date.now() > deadline) return reject(new Error(`only ${this.stats.datacubeRequests} of ${n} datacube requests arrived`));
+        this.arrivals.once('request', check);
+      };
+      check();
+    });
+  }
+
   clearFaults(): void {
     this.faults.length = 0;
   }
@@ -146,6 +161,7 @@ export class WeChatSimulator {
     if (isToken) this.stats.tokenRequests++;
     else if (path.startsWith('/datacube/')) this.stats.datacubeRequests++;
     else return void res.writeHead(404).end();
+    this.arrivals.emit('request');
 
     const fault = this.takeFault(isToken ? 'token' : 'datacube');
     if (fault) {
