@@ -5,7 +5,9 @@ import type { Config } from './config';
 import type { Logger } from './log';
 import { registerSecret } from './log';
 import type { Metrics } from './metrics';
-import type { ReportContext } from './pipeline';
+import type { RenderedReport, ReportContext } from './pipeline';
+import type { ChartRenderer } from './render/pool';
+import { SingleFlight } from './util/single-flight';
 import { startSimulator, type WeChatSimulator } from './sandbox/server';
 import { resultCache, sharedTokens } from './store/adapters';
 import type { Store } from './store/types';
@@ -27,6 +29,12 @@ export interface ContextDeps {
   /** With a store, the token and datacube answers survive restarts and are shared by instances. */
   shared?: { store: Store; owner: string };
   metrics?: Metrics;
+  charts?: ChartRenderer;
+}
+
+/** What every app's reports share: the render pool; and each app's own single-flight. */
+function reportExtras(d: ContextDeps): Pick<ReportContext, 'charts' | 'flights' | 'metrics'> {
+  return { charts: d.charts, flights: new SingleFlight<RenderedReport>(), metrics: d.metrics };
 }
 
 function hooks(d: ContextDeps): Pick<WeChatSettings, 'onTokenFetch' | 'onCall' | 'logger'> {
@@ -49,7 +57,7 @@ function realContext(c: Config, spec: AppSpec, d: ContextDeps): WeChatContext {
     tokenMode: spec.tokenMode,
     tokenUrl: spec.tokenUrl,
   });
-  return { client, appName: spec.displayName, sandbox: false, timezone: c.REPORT_TIMEZONE, logger: d.logger, close: async () => {} };
+  return { client, appName: spec.displayName, sandbox: false, timezone: c.REPORT_TIMEZONE, logger: d.logger, ...reportExtras(d), close: async () => {} };
 }
 
 async function sandboxContext(c: Config, d: ContextDeps): Promise<WeChatContext> {
@@ -64,7 +72,16 @@ async function sandboxContext(c: Config, d: ContextDeps): Promise<WeChatContext>
     secret: sim.secret,
     tokenMode: c.WECHAT_TOKEN_MODE === 'classic' ? 'classic' : 'stable',
   });
-  return { client, appName: c.WECHAT_APP_NAME ?? '示例小程序 (sandbox)', sandbox: true, timezone: c.REPORT_TIMEZONE, logger: d.logger, sandboxServer: sim, close: () => sim.close() };
+  return {
+    client,
+    appName: c.WECHAT_APP_NAME ?? '示例小程序 (sandbox)',
+    sandbox: true,
+    timezone: c.REPORT_TIMEZONE,
+    logger: d.logger,
+    ...reportExtras(d),
+    sandboxServer: sim,
+    close: () => sim.close(),
+  };
 }
 
 /**

@@ -5,6 +5,8 @@ import { buildReport } from './reports/build';
 import { fetchReportData } from './reports/fetch';
 import type { Report, ReportRequest } from './reports/model';
 import { renderChart } from './render/chart';
+import type { ChartRenderer } from './render/pool';
+import type { SingleFlight } from './util/single-flight';
 import { renderMessage, type RenderedMessage } from './render/blocks';
 import type { WeChatClient } from './wechat/client';
 
@@ -17,6 +19,10 @@ export interface ReportContext {
   timezone?: string;
   logger?: Logger;
   metrics?: Metrics;
+  /** Where charts are drawn; in-process when absent. */
+  charts?: ChartRenderer;
+  /** Shares one fetch and render among concurrent requests for the same report. */
+  flights?: SingleFlight<RenderedReport>;
 }
 
 export interface RenderedReport {
@@ -30,7 +36,13 @@ export interface RenderedReport {
  * The one path every report takes, whoever asked (slash command, schedule, CLI):
  * fetch from WeChat -> plain Report model -> Block Kit message and PNG chart.
  */
-export async function produceReport(req: ReportRequest, ctx: ReportContext): Promise<RenderedReport> {
+export function produceReport(req: ReportRequest, ctx: ReportContext): Promise<RenderedReport> {
+  if (!ctx.flights) return produce(req, ctx);
+  const key = `${ctx.appName}:${req.kind}:${req.period.granularity}:${req.period.begin}:${req.notes.join('|')}`;
+  return ctx.flights.run(key, () => produce(req, ctx));
+}
+
+async function produce(req: ReportRequest, ctx: ReportContext): Promise<RenderedReport> {
   const log = ctx.logger ?? silentLogger;
   const t0 = Date.now();
   const data = await fetchReportData(ctx.client, req);
@@ -38,7 +50,7 @@ export async function produceReport(req: ReportRequest, ctx: ReportContext): Pro
   const report = buildReport(req, data, { appName: ctx.appName, sandbox: ctx.sandbox });
   const message = renderMessage(report, { generatedAt: new Date(), timezone: ctx.timezone ?? 'Asia/Shanghai' });
   const t2 = Date.now();
-  const chart = await renderChart(report);
+  const chart = ctx.charts ? await ctx.charts.render(report) : await renderChart(report);
   ctx.metrics?.renderSeconds.observe((Date.now() - t2) / 1000);
   log.info({ kind: req.kind, period: req.period, fetchMs: t1 - t0, renderMs: Date.now() - t1, pngBytes: chart.length }, 'report produced');
   return { report, message, chart, chartFilename: `${req.kind}-${req.period.granularity}-${req.period.begin}.png` };

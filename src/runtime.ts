@@ -5,6 +5,7 @@ import { adminUsers, type Config } from './config';
 import { createApps, registerConfigSecrets } from './context';
 import type { Logger } from './log';
 import { Metrics } from './metrics';
+import { createChartRenderer } from './render/pool';
 import { BullScheduler } from './schedule/bull';
 import { LocalScheduler } from './schedule/local';
 import { ScheduleRunner, type RunOutcome } from './schedule/runner';
@@ -55,7 +56,8 @@ export async function startRuntime(config: Config, logger: Logger, opts: Runtime
   const metrics = new Metrics({ processMetrics: true });
   const store = createStore({ redisUrl: config.REDIS_URL, redisPrefix: config.REDIS_PREFIX, dataDir: config.DATA_DIR });
   await store.ping();
-  const { apps: appList, defaultApp } = await createApps(config, opts.env ?? process.env, { logger, shared: { store, owner }, metrics });
+  const charts = createChartRenderer(config.RENDER_THREADS);
+  const { apps: appList, defaultApp } = await createApps(config, opts.env ?? process.env, { logger, shared: { store, owner }, metrics, charts });
   const apps = new AppDirectory(appList, store, defaultApp);
   const schedLog = logger.child({ component: 'scheduler' });
   const runner = new ScheduleRunner({
@@ -90,7 +92,7 @@ export async function startRuntime(config: Config, logger: Logger, opts: Runtime
   const bot = createBot({ config, apps, logger, metrics, ready, schedules, stillWorkingMs: opts.stillWorkingMs });
   const port = await bot.start();
   await scheduler.start();
-  logger.info({ store: store.kind, scheduler: scheduler.mode, apps: apps.all.map((a) => a.name), owner }, 'runtime ready');
+  logger.info({ store: store.kind, scheduler: scheduler.mode, apps: apps.all.map((a) => a.name), renderThreads: charts.threads, owner }, 'runtime ready');
 
   let stopped: Promise<void> | undefined;
   return {
@@ -111,6 +113,7 @@ export async function startRuntime(config: Config, logger: Logger, opts: Runtime
         if (left > 0) logger.warn({ left }, 'shutdown budget spent with commands still running');
         await withTimeout(bot.stop(), Math.max(500, deadline - Date.now()), 'HTTP close').catch(() => undefined);
         await apps.close();
+        await charts.close();
         await store.close();
       })();
       return stopped;

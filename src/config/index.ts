@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -42,6 +43,7 @@ const schema = z
       .optional(),
     SCHEDULE_RETRY_MINUTES: z.coerce.number().positive('must be a positive number of minutes').default(30),
     SCHEDULE_RETRY_HOURS: z.coerce.number().positive('must be a positive number of hours').default(6),
+    RENDER_THREADS: z.coerce.number().int().min(0, 'must be 0 (render in the main thread) or more').max(64).default(availableParallelism()),
     SCHEDULER_LEASE_MS: z.coerce.number().int().min(500, 'must be at least 500').default(60_000),
   })
   .superRefine((c, ctx) => {

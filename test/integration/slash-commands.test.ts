@@ -83,6 +83,14 @@ describe('slash commands end to end (HTTP receiver, WeChat simulator, Slack doub
     expect(logs).not.toContain('SBX'); // the simulator's tokens all start with SBX
   });
 
+  test('concurrent requests for the same report share one fetch and one render', async () => {
+    await Promise.all(Array.from({ length: 10 }, () => h.command('/retain', 'weekly 2017-02-27')));
+    await h.slack.waitFor(() => h.slack.callsTo('files.completeUploadExternal').length === 10);
+    expect(h.sim.stats.datacubeRequests).toBe(9);
+    const metrics = await h.runtime.metrics.registry.getSingleMetricAsString('wxa_render_seconds');
+    expect(metrics).toMatch(/wxa_render_seconds_count 1$/m);
+  });
+
   test('bad input gets an ephemeral usage reply in the ack and makes no WeChat call', async () => {
     for (const text of ['weekly 2017-02-30', 'fortnightly', 'weekly 2099-01-02', 'daily 2017-03-06 extra', 'weekly <!channel>']) {
       const res = await h.command('/retain', text);

@@ -1,0 +1,69 @@
+import { buildReport } from '../../src/reports/build';
+import { createChartRenderer } from '../../src/render/pool';
+import { SingleFlight } from '../../src/util/single-flight';
+import { periodContaining, periodsEnding } from '../../src/wechat/period';
+import { PNG_SIGNATURE, pngSize } from '../helpers/harness';
+
+const period = periodContaining('weekly', '20170306');
+const trendPeriods = periodsEnding(period, 8);
+const report = buildReport(
+  { kind: 'retain', period, notes: [] },
+  {
+    retain: null,
+    trend: trendPeriods.map((p, i) => ({ refDate: p.begin, sessionCnt: 1000 + i, visitPv: 5000, visitUv: 300 + i, visitUvNew: 50, stayTimeUv: 1, stayTimeSession: 1, visitDepth: 1 })),
+    trendPeriods,
+    summary: null,
+  },
+  { appName: '示例', sandbox: true },
+);
+
+describe('chart render pool', () => {
+  test('renders PNGs on worker threads (needs the build: npm test builds first)', async () => {
+    const pool = createChartRenderer(2);
+    try {
+      expect(pool.threads).toBe(2);
+      const pngs = await Promise.all(Array.from({ length: 6 }, () => pool.render(report)));
+      for (const png of pngs) {
+        expect(png.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+        expect(pngSize(png)).toEqual({ width: 1600, height: 800 });
+      }
+      expect(new Set(pngs.map((p) => p.toString('base64'))).size).toBe(1); // same report, same picture
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test('RENDER_THREADS=0 renders in the main thread', async () => {
+    const inline = createChartRenderer(0);
+    expect(inline.threads).toBe(0);
+    expect((await inline.render(report)).subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+  });
+});
+
+describe('SingleFlight', () => {
+  test('concurrent callers of one key share one run; later callers start a new one', async () => {
+    const sf = new SingleFlight<number>();
+    let runs = 0;
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const work = async () => {
+      runs++;
+      await gate;
+      return runs;
+    };
+    const all = Promise.all([sf.run('a', work), sf.run('a', work), sf.run('b', work)]);
+    expect(sf.size).toBe(2);
+    release();
+    expect(await all).toEqual([2, 2, 2]);
+    expect(sf.size).toBe(0);
+    await sf.run('a', work);
+    expect(runs).toBe(3);
+  });
+
+  test('a failure is shared too, and not remembered', async () => {
+    const sf = new SingleFlight<number>();
+    const failing = () => Promise.reject(new Error('boom'));
+    await expect(Promise.all([sf.run('x', failing), sf.run('x', failing)])).rejects.toThrow('boom');
+    await expect(sf.run('x', async () => 1)).resolves.toBe(1);
+  });
+});
