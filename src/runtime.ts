@@ -56,7 +56,7 @@ export async function startRuntime(config: Config, logger: Logger, opts: Runtime
   const metrics = new Metrics({ processMetrics: true });
   const store = createStore({ redisUrl: config.REDIS_URL, redisPrefix: config.REDIS_PREFIX, dataDir: config.DATA_DIR });
   await store.ping();
-  const charts = createChartRenderer(config.RENDER_THREADS);
+  const charts = createChartRenderer(config.RENDER_THREADS, config.RENDER_CACHE_MB * 1024 * 1024);
   const { apps: appList, defaultApp } = await createApps(config, opts.env ?? process.env, { logger, shared: { store, owner }, metrics, charts });
   const apps = new AppDirectory(appList, store, defaultApp);
   const schedLog = logger.child({ component: 'scheduler' });

@@ -44,6 +44,7 @@ const schema = z
     SCHEDULE_RETRY_MINUTES: z.coerce.number().positive('must be a positive number of minutes').default(30),
     SCHEDULE_RETRY_HOURS: z.coerce.number().positive('must be a positive number of hours').default(6),
     RENDER_THREADS: z.coerce.number().int().min(0, 'must be 0 (render in the main thread) or more').max(64).default(availableParallelism()),
+    RENDER_CACHE_MB: z.coerce.number().min(0, 'must be 0 (no cache) or more').default(64),
     SCHEDULER_LEASE_MS: z.coerce.number().int().min(500, 'must be at least 500').default(60_000),
   })
   .superRefine((c, ctx) => {

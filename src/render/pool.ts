@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { LRUCache } from 'lru-cache';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Piscina } from 'piscina';
@@ -18,7 +20,37 @@ function workerFile(): string | undefined {
   return candidates.find((f) => existsSync(f));
 }
 
-export function createChartRenderer(threads = availableParallelism()): ChartRenderer {
+/** What a chart depends on: the same key always draws the same picture. */
+export function chartKey(r: Report): string {
+  return createHash('sha1').update(JSON.stringify([r.appName, r.sandbox, r.kind, r.period, r.trend])).digest('hex');
+}
+
+/**
+ * Keeps recent PNGs (64 MB by default): a closed period's chart never changes, and on a Monday
+ * many people ask for the same week. A PNG costs ~90 ms of CPU at 1600x800 (most of it zlib).
+ */
+function cached(inner: ChartRenderer, maxBytes: number): ChartRenderer {
+  if (maxBytes <= 0) return inner;
+  const lru = new LRUCache<string, Buffer>({ maxSize: maxBytes, sizeCalculation: (b) => b.length });
+  return {
+    threads: inner.threads,
+    async render(r) {
+      const key = chartKey(r);
+      const hit = lru.get(key);
+      if (hit) return hit;
+      const png = await inner.render(r);
+      lru.set(key, png);
+      return png;
+    },
+    close: () => inner.close(),
+  };
+}
+
+export function createChartRenderer(threads = availableParallelism(), cacheBytes = 64 * 1024 * 1024): ChartRenderer {
+  return cached(createUncachedRenderer(threads), cacheBytes);
+}
+
+function createUncachedRenderer(threads: number): ChartRenderer {
   const file = threads > 0 ? workerFile() : undefined;
   if (!file) {
     // In-process fallback (RENDER_THREADS=0, or no build to load the worker from).

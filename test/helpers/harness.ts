@@ -6,8 +6,8 @@ import type { WeChatContext } from '../../src/context';
 import { createLogger } from '../../src/log';
 import { startRuntime, type Runtime, type RuntimeOptions } from '../../src/runtime';
 import { startSimulator, type WeChatSimulator } from '../../src/sandbox/server';
-import { startSlackDouble, type SlackDouble } from '../doubles/slack';
-import { sendCommand, type SlackResponse } from './slack-request';
+import { startSlackDouble, type SlackDouble } from '../../src/sandbox/slack-api';
+import { sendCommand, type SlackResponse } from '../../src/sandbox/slack-requests';
 
 export const SECRETS = {
   botToken: 'xoxb-1111-2222-TESTBOTTOKENabcdef',

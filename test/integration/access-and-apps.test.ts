@@ -7,7 +7,7 @@ import { startSimulator, type WeChatSimulator } from '../../src/sandbox/server';
 import { visitRow } from '../../src/sandbox/data';
 import { count } from '../../src/render/format';
 import { SECRETS, startHarness, type Harness } from '../helpers/harness';
-import { sendCommand } from '../helpers/slack-request';
+import { sendCommand } from '../../src/sandbox/slack-requests';
 
 const SHOP = { appid: 'wx1111111111111111', secret: 'shop-secret-1234567890' };
 const GAME = { appid: 'wx2222222222222222', secret: 'game-secret-1234567890' };

@@ -1,8 +1,8 @@
 import { startSimulator, type WeChatSimulator } from '../../src/sandbox/server';
-import { startSlackDouble, type SlackDouble } from '../doubles/slack';
+import { startSlackDouble, type SlackDouble } from '../../src/sandbox/slack-api';
 import { PNG_SIGNATURE, SECRETS } from '../helpers/harness';
 import { startBotProcess, type Started } from '../helpers/process';
-import { freePort, sendCommand } from '../helpers/slack-request';
+import { freePort, sendCommand } from '../../src/sandbox/slack-requests';
 import { count } from '../../src/render/format';
 import { visitRow, retainBody } from '../../src/sandbox/data';
 

@@ -12,7 +12,7 @@ import { SqliteStore } from '../../src/store/sqlite';
 import { resultCache } from '../../src/store/adapters';
 import type { Schedule } from '../../src/store/types';
 import { createWeChatClient } from '../../src/wechat/client';
-import { startSlackDouble, type SlackDouble } from '../doubles/slack';
+import { startSlackDouble, type SlackDouble } from '../../src/sandbox/slack-api';
 
 const FAST_RETRY = { attempts: 2, initialDelayMs: 1, maxDelayMs: 2 };
 

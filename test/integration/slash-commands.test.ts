@@ -4,7 +4,7 @@ import { fetchReportData } from '../../src/reports/fetch';
 import { parseReportText } from '../../src/reports/request';
 import { count, percent } from '../../src/render/format';
 import { startHarness, PNG_SIGNATURE, pngSize, SECRETS, type Harness } from '../helpers/harness';
-import { sendCommand, slackSignature, commandBody } from '../helpers/slack-request';
+import { sendCommand, slackSignature, commandBody } from '../../src/sandbox/slack-requests';
 
 function allText(blocks: unknown): string {
   return JSON.stringify(blocks);

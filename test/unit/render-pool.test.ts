@@ -33,6 +33,16 @@ describe('chart render pool', () => {
     }
   });
 
+  test('a chart already drawn comes from the PNG cache; a different report is drawn anew', async () => {
+    const r = createChartRenderer(0, 1024 * 1024);
+    const a = await r.render(report);
+    expect(await r.render(report)).toBe(a);
+    const other = { ...report, appName: 'another' };
+    expect(await r.render(other)).not.toBe(a);
+    const uncached = createChartRenderer(0, 0);
+    expect(await uncached.render(report)).not.toBe(await uncached.render(report));
+  });
+
   test('RENDER_THREADS=0 renders in the main thread', async () => {
     const inline = createChartRenderer(0);
     expect(inline.threads).toBe(0);

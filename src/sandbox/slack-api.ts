@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * A local stand-in for Slack's Web API (reached through SLACK_API_URL), its file upload URLs
- * and command response_urls. It records every call so tests can assert on what Slack received.
+ * and command response_urls. It records every call so tests and the benchmark can see what
+ * Slack received. Test and benchmark tooling: the bot itself never starts it.
  */
 
 export interface RecordedCall {
@@ -38,7 +39,8 @@ export class SlackDouble {
   private nextId = 1;
   private readonly pendingFiles = new Map<string, { filename: string; length: number }>();
 
-  constructor() {
+  /** The benchmark turns this off so thousands of PNGs are not kept in memory. */
+  constructor(private readonly opts: { keepUploadBytes?: boolean } = {}) {
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch((e: unknown) => {
         res.writeHead(500).end(String(e));
@@ -173,7 +175,7 @@ export class SlackDouble {
         filename = part.name;
       }
     }
-    this.uploads.push({ fileId, bytes, filename });
+    this.uploads.push({ fileId, bytes: this.opts.keepUploadBytes === false ? bytes.subarray(0, 32) : bytes, filename });
     this.calls.push({ method: 'upload', args: { fileId, length: bytes.length }, headers: req.headers, at: Date.now() });
     res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${bytes.length}`);
   }
@@ -197,6 +199,6 @@ function safeJson(v: string): unknown {
   }
 }
 
-export async function startSlackDouble(): Promise<SlackDouble> {
-  return new SlackDouble().start();
+export async function startSlackDouble(opts: { keepUploadBytes?: boolean } = {}): Promise<SlackDouble> {
+  return new SlackDouble(opts).start();
 }
