@@ -1,3 +1,4 @@
+import { isTimeZone } from '../util/time-zone';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
@@ -5,14 +6,6 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 const optional = (s: z.ZodString) => s.optional();
 
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const schema = z
   .object({

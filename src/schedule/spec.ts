@@ -1,3 +1,4 @@
+import { isTimeZone } from '../util/time-zone';
 import { Cron } from 'croner';
 import type { ReportKind } from '../reports/model';
 import { echo } from '../reports/request';
@@ -19,14 +20,6 @@ export function scheduleUsage(): string {
   ].join('\n');
 }
 
-export function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 type Parsed = { ok: true; spec: ScheduleSpec } | { ok: false; error: string };
 
