@@ -25,6 +25,17 @@ describe.each(ZONES)('periods in China time with host TZ=%s', (tz) => {
     expect(chinaToday(new Date('2017-03-12T16:00:00Z'))).toBe('20170313');
   });
 
+  test("chinaToday's fixed +08:00 agrees with the time zone database from 2010 to 2040", () => {
+    const china = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+    const start = Date.UTC(2010, 0, 1);
+    const span = Date.UTC(2040, 0, 1) - start;
+    // 5000 instants spread over the span, each at a different time of day (a prime step in ms).
+    for (let i = 0; i < 5000; i++) {
+      const t = new Date(start + ((i * 7_919_993_377) % span));
+      expect(chinaToday(t)).toBe(china.format(t).replace(/-/g, ''));
+    }
+  });
+
   test('a week is complete from Monday 00:00 China time, not before', () => {
     const week = periodContaining('weekly', '20170308');
     expect(week).toEqual({ granularity: 'weekly', begin: '20170306', end: '20170312' });
