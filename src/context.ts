@@ -1,3 +1,4 @@
+import type PQueue from 'p-queue';
 import type { AppSpec } from './apps/config';
 import { loadAppsFile } from './apps/config';
 import type { App } from './apps/directory';
@@ -30,11 +31,12 @@ export interface ContextDeps {
   shared?: { store: Store; owner: string };
   metrics?: Metrics;
   charts?: ChartRenderer;
+  jobs?: PQueue;
 }
 
-/** What every app's reports share: the render pool; and each app's own single-flight. */
-function reportExtras(d: ContextDeps): Pick<ReportContext, 'charts' | 'flights' | 'metrics'> {
-  return { charts: d.charts, flights: new SingleFlight<RenderedReport>(), metrics: d.metrics };
+/** What every app's reports share: the render pool and the job queue; and each app's own single-flight. */
+function reportExtras(d: ContextDeps): Pick<ReportContext, 'charts' | 'flights' | 'metrics' | 'jobs'> {
+  return { charts: d.charts, flights: new SingleFlight<RenderedReport>(), metrics: d.metrics, jobs: d.jobs };
 }
 
 function hooks(d: ContextDeps): Pick<WeChatSettings, 'onTokenFetch' | 'onCall' | 'logger'> {

@@ -1,3 +1,4 @@
+import type PQueue from 'p-queue';
 import type { Logger } from './log';
 import type { Metrics } from './metrics';
 import { silentLogger } from './log';
@@ -23,6 +24,22 @@ export interface ReportContext {
   charts?: ChartRenderer;
   /** Shares one fetch and render among concurrent requests for the same report. */
   flights?: SingleFlight<RenderedReport>;
+  /** Process-wide queue of report jobs (fetch, render, deliver); see runReportJob. */
+  jobs?: PQueue;
+}
+
+/**
+ * Runs one report job (produce and deliver) in the process-wide queue, a few at a time. Unbounded,
+ * a burst of 50 commands interleaves 50 jobs' callbacks on the event loop and every ack waits
+ * behind them; queued, an ack waits for a few at most, and the jobs finish no later overall.
+ */
+export function runReportJob<T>(ctx: ReportContext, job: () => Promise<T>): Promise<T> {
+  return ctx.jobs ? ctx.jobs.add(job) : job();
+}
+
+/** How many report jobs run at once when REPORT_CONCURRENCY is not set: two per render thread. */
+export function defaultReportConcurrency(renderThreads: number): number {
+  return Math.max(2, 2 * renderThreads);
 }
 
 export interface RenderedReport {
@@ -49,9 +66,7 @@ async function produce(req: ReportRequest, ctx: ReportContext): Promise<Rendered
   const t1 = Date.now();
   const report = buildReport(req, data, { appName: ctx.appName, sandbox: ctx.sandbox });
   const message = renderMessage(report, { generatedAt: new Date(), timezone: ctx.timezone ?? 'Asia/Shanghai' });
-  const t2 = Date.now();
-  const chart = ctx.charts ? await ctx.charts.render(report) : await renderChart(report);
-  ctx.metrics?.renderSeconds.observe((Date.now() - t2) / 1000);
+  const chart = ctx.charts ? await ctx.charts.render(report) : renderChart(report);
   log.info({ kind: req.kind, period: req.period, fetchMs: t1 - t0, renderMs: Date.now() - t1, pngBytes: chart.length }, 'report produced');
   return { report, message, chart, chartFilename: `${req.kind}-${req.period.granularity}-${req.period.begin}.png` };
 }

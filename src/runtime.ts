@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import PQueue from 'p-queue';
 import { hostname } from 'node:os';
 import { AppDirectory } from './apps/directory';
 import { adminUsers, type Config } from './config';
 import { createApps, registerConfigSecrets } from './context';
 import type { Logger } from './log';
 import { Metrics } from './metrics';
+import { defaultReportConcurrency } from './pipeline';
 import { createChartRenderer } from './render/pool';
 import { BullScheduler } from './schedule/bull';
 import { LocalScheduler } from './schedule/local';
@@ -25,6 +27,8 @@ export interface Runtime {
   runner: ScheduleRunner;
   bot: Bot;
   metrics: Metrics;
+  /** Report jobs (fetch, render, deliver) wait here, REPORT_CONCURRENCY at a time. */
+  jobs: PQueue;
   owner: string;
   port: number;
   /** Graceful stop: no new work, running work finished or handed back within the budget, everything released. */
@@ -56,8 +60,13 @@ export async function startRuntime(config: Config, logger: Logger, opts: Runtime
   const metrics = new Metrics({ processMetrics: true });
   const store = createStore({ redisUrl: config.REDIS_URL, redisPrefix: config.REDIS_PREFIX, dataDir: config.DATA_DIR });
   await store.ping();
-  const charts = createChartRenderer(config.RENDER_THREADS, config.RENDER_CACHE_MB * 1024 * 1024);
-  const { apps: appList, defaultApp } = await createApps(config, opts.env ?? process.env, { logger, shared: { store, owner }, metrics, charts });
+  const charts = createChartRenderer(config.RENDER_THREADS, config.RENDER_CACHE_MB * 1024 * 1024, {
+    onRender: (s) => metrics.renderSeconds.observe(s),
+    onCacheHit: () => metrics.chartCacheHits.inc(),
+  });
+  const jobs = new PQueue({ concurrency: config.REPORT_CONCURRENCY ?? defaultReportConcurrency(charts.threads) });
+  metrics.jobs = jobs;
+  const { apps: appList, defaultApp } = await createApps(config, opts.env ?? process.env, { logger, shared: { store, owner }, metrics, charts, jobs });
   const apps = new AppDirectory(appList, store, defaultApp);
   const schedLog = logger.child({ component: 'scheduler' });
   const runner = new ScheduleRunner({
@@ -92,7 +101,7 @@ export async function startRuntime(config: Config, logger: Logger, opts: Runtime
   const bot = createBot({ config, apps, logger, metrics, ready, schedules, stillWorkingMs: opts.stillWorkingMs });
   const port = await bot.start();
   await scheduler.start();
-  logger.info({ store: store.kind, scheduler: scheduler.mode, apps: apps.all.map((a) => a.name), renderThreads: charts.threads, owner }, 'runtime ready');
+  logger.info({ store: store.kind, scheduler: scheduler.mode, apps: apps.all.map((a) => a.name), renderThreads: charts.threads, reportConcurrency: jobs.concurrency, owner }, 'runtime ready');
 
   let stopped: Promise<void> | undefined;
   return {
@@ -103,6 +112,7 @@ export async function startRuntime(config: Config, logger: Logger, opts: Runtime
     runner,
     bot,
     metrics,
+    jobs,
     owner,
     port,
     stop(budgetMs = SHUTDOWN_BUDGET_MS) {

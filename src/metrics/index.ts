@@ -1,4 +1,10 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** What the report job queue looks like right now (p-queue's size and pending). */
+export interface JobCounts {
+  readonly size: number;
+  readonly pending: number;
+}
 
 /** Everything /metrics shows. One instance (and registry) per runtime, so tests can run several. */
 export class Metrics {
@@ -20,9 +26,28 @@ export class Metrics {
   });
   readonly wechatCalls = new Counter({ name: 'wxa_wechat_calls_total', help: 'WeChat datacube calls by endpoint and errcode (0 = ok)', labelNames: ['endpoint', 'errcode'], registers: [this.registry] });
   readonly tokenRefreshes = new Counter({ name: 'wxa_token_requests_total', help: 'access_token requests sent (stable_token, token, or the token service)', registers: [this.registry] });
-  readonly renderSeconds = new Histogram({ name: 'wxa_render_seconds', help: 'Chart render time', buckets: [0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1], registers: [this.registry] });
+  readonly renderSeconds = new Histogram({
+    name: 'wxa_render_seconds',
+    help: 'Chart render time (drawn and encoded; waiting for a render thread included), PNG cache misses only',
+    buckets: [0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+  readonly chartCacheHits = new Counter({ name: 'wxa_chart_cache_hits_total', help: 'Charts served from the PNG cache instead of drawn', registers: [this.registry] });
   readonly slackErrors = new Counter({ name: 'wxa_slack_api_errors_total', help: 'Slack Web API errors by method and error', labelNames: ['method', 'error'], registers: [this.registry] });
   readonly scheduledRuns = new Counter({ name: 'wxa_scheduled_runs_total', help: 'Scheduled report runs by outcome', labelNames: ['outcome'], registers: [this.registry] });
+
+  /** Set by the runtime once its job queue exists. */
+  jobs?: JobCounts;
+  readonly reportJobs = new Gauge({
+    name: 'wxa_report_jobs',
+    help: 'Report jobs (fetch, render, deliver) waiting in the queue and running',
+    labelNames: ['state'],
+    registers: [this.registry],
+    collect: () => {
+      this.reportJobs.set({ state: 'waiting' }, this.jobs?.size ?? 0);
+      this.reportJobs.set({ state: 'running' }, this.jobs?.pending ?? 0);
+    },
+  });
 
   constructor(opts: { processMetrics?: boolean } = {}) {
     if (opts.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'wxa_' });

@@ -8,6 +8,12 @@ import type { Report } from '../reports/model';
 import { renderChart } from './chart';
 
 /** Renders charts off the event loop, so acks never wait behind a render. */
+/** Told of every chart actually drawn (with its time) and every one served from the cache. */
+export interface RenderHooks {
+  onRender?(seconds: number): void;
+  onCacheHit?(): void;
+}
+
 export interface ChartRenderer {
   render(report: Report): Promise<Buffer>;
   close(): Promise<void>;
@@ -29,32 +35,36 @@ export function chartKey(r: Report): string {
  * Keeps recent PNGs (64 MB by default): a closed period's chart never changes, and on a Monday
  * many people ask for the same week. A PNG costs ~90 ms of CPU at 1600x800 (most of it zlib).
  */
-function cached(inner: ChartRenderer, maxBytes: number): ChartRenderer {
-  if (maxBytes <= 0) return inner;
-  const lru = new LRUCache<string, Buffer>({ maxSize: maxBytes, sizeCalculation: (b) => b.length });
+function cached(inner: ChartRenderer, maxBytes: number, hooks: RenderHooks): ChartRenderer {
+  const lru = maxBytes > 0 ? new LRUCache<string, Buffer>({ maxSize: maxBytes, sizeCalculation: (b) => b.length }) : undefined;
   return {
     threads: inner.threads,
     async render(r) {
-      const key = chartKey(r);
-      const hit = lru.get(key);
-      if (hit) return hit;
+      const key = lru && chartKey(r);
+      const hit = key && lru.get(key);
+      if (hit) {
+        hooks.onCacheHit?.();
+        return hit;
+      }
+      const started = performance.now();
       const png = await inner.render(r);
-      lru.set(key, png);
+      hooks.onRender?.((performance.now() - started) / 1000);
+      if (key) lru.set(key, png);
       return png;
     },
     close: () => inner.close(),
   };
 }
 
-export function createChartRenderer(threads = availableParallelism(), cacheBytes = 64 * 1024 * 1024): ChartRenderer {
-  return cached(createUncachedRenderer(threads), cacheBytes);
+export function createChartRenderer(threads = availableParallelism(), cacheBytes = 64 * 1024 * 1024, hooks: RenderHooks = {}): ChartRenderer {
+  return cached(createUncachedRenderer(threads), cacheBytes, hooks);
 }
 
 function createUncachedRenderer(threads: number): ChartRenderer {
   const file = threads > 0 ? workerFile() : undefined;
   if (!file) {
     // In-process fallback (RENDER_THREADS=0, or no build to load the worker from).
-    return { threads: 0, render: (r) => renderChart(r), close: async () => {} };
+    return { threads: 0, render: async (r) => renderChart(r), close: async () => {} };
   }
   // Keep canvas's native library loaded in the main thread too: if only workers load it, the
   // library is unloaded when they exit and the process segfaults on shutdown.

@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../log';
-import { produceReport } from '../pipeline';
+import { produceReport, runReportJob } from '../pipeline';
 import type { AppDirectory } from '../apps/directory';
 import type { Metrics } from '../metrics';
 import { reportTitle } from '../render/blocks';
@@ -82,9 +82,13 @@ export class ScheduleRunner {
     try {
       const app = await this.d.apps.resolve(s.app, s.channel);
       if (!app.ok) throw new DeliveryError('app', app.error);
-      const rendered = await produceReport({ kind: reportKind(s.report), period, notes: [] }, { ...app.app.context, logger: log, metrics: this.d.metrics });
-      if (rendered.report.empty) throw new NoDataYet();
-      await deliverReport(this.d.slack, s.channel, rendered, (method, error) => this.d.metrics?.slackErrors.inc({ method, error }));
+      const ctx = { ...app.app.context, logger: log, metrics: this.d.metrics };
+      const rendered = await runReportJob(ctx, async () => {
+        const r = await produceReport({ kind: reportKind(s.report), period, notes: [] }, ctx);
+        if (r.report.empty) throw new NoDataYet();
+        await deliverReport(this.d.slack, s.channel, r, (method, error) => this.d.metrics?.slackErrors.inc({ method, error }));
+        return r;
+      });
       await finish('posted', `posted ${reportTitle(rendered.report)}`);
       log.info({ outcome: 'posted' }, 'scheduled run posted');
       return { outcome: 'posted', key };

@@ -1,10 +1,4 @@
-import { startHarness, type Harness } from '../helpers/harness';
-
-function metric(text: string, name: string, labels: Record<string, string> = {}): number {
-  const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  const line = text.split('\n').find((l) => l.startsWith(name) && !l.startsWith('#') && want.every((w) => l.includes(w)));
-  return line ? Number(line.split(' ').pop()) : 0;
-}
+import { metric, startHarness, type Harness } from '../helpers/harness';
 
 describe('observability', () => {
   let h: Harness;

@@ -40,6 +40,8 @@ describe('configuration', () => {
     [{ REPORT_TIMEZONE: 'Mars/Olympus' }, /REPORT_TIMEZONE must be an IANA time zone/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     [{ WECHAT_API_BASE_URL: 'nope' }, /WECHAT_API_BASE_URL/],
+    [{ REPORT_CONCURRENCY: '0' }, /REPORT_CONCURRENCY must be at least 1/],
+    [{ REPORT_CONCURRENCY: 'many' }, /REPORT_CONCURRENCY/],
   ])('%j is refused, naming the variable', (env, msg) => {
     const text = problem({ ...BOT, ...env });
     expect(text).toMatch(msg);

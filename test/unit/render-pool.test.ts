@@ -1,5 +1,8 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { buildReport } from '../../src/reports/build';
 import { createChartRenderer } from '../../src/render/pool';
+import { RENDER_NICE } from '../../src/render/worker';
 import { SingleFlight } from '../../src/util/single-flight';
 import { periodContaining, periodsEnding } from '../../src/wechat/period';
 import { PNG_SIGNATURE, pngSize } from '../helpers/harness';
@@ -41,6 +44,20 @@ describe('chart render pool', () => {
     expect(await r.render(other)).not.toBe(a);
     const uncached = createChartRenderer(0, 0);
     expect(await uncached.render(report)).not.toBe(await uncached.render(report));
+  });
+
+  (process.platform === 'linux' ? test : test.skip)('render threads run at a lower priority (nice); the main thread keeps its own', async () => {
+    const mainNice = getPriority(0);
+    const pool = createChartRenderer(2, 0);
+    try {
+      await Promise.all([pool.render(report), pool.render(report)]);
+      // Field 19 of /proc/<pid>/task/<tid>/stat is the thread's nice value.
+      const nice = readdirSync('/proc/self/task').map((tid) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[16]));
+      expect(nice.filter((n) => n === RENDER_NICE).length).toBeGreaterThanOrEqual(2);
+      expect(getPriority(0)).toBe(mainNice);
+    } finally {
+      await pool.close();
+    }
   });
 
   test('RENDER_THREADS=0 renders in the main thread', async () => {

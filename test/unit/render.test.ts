@@ -1,3 +1,4 @@
+import { inflateSync } from 'node:zlib';
 import { buildReport, cohort, change, type ReportData } from '../../src/reports/build';
 import type { ReportRequest } from '../../src/reports/model';
 import { renderMessage } from '../../src/render/blocks';
@@ -116,6 +117,23 @@ describe('chart', () => {
     expect(pngSize(png)).toEqual({ width: 1600, height: 800 });
     expect(chartRenderer()).toBe(chartRenderer());
     expect(cjkFontFamily()).toMatch(/WenQuanYi|Noto Sans CJK|Report CJK/);
+  });
+
+  test("encoded with the cheap PNG options (no row filters), not canvas's adaptive defaults", () => {
+    const { req, d } = data('weekly', 'retain');
+    const png = renderChart(buildReport(req, d, { appName: '示例小程序', sandbox: false }));
+    const { width, height } = pngSize(png);
+    const idat: Buffer[] = [];
+    for (let at = 8; at < png.length; ) {
+      const len = png.readUInt32BE(at);
+      if (png.toString('latin1', at + 4, at + 8) === 'IDAT') idat.push(png.subarray(at + 8, at + 8 + len));
+      at += 12 + len;
+    }
+    const rows = inflateSync(Buffer.concat(idat));
+    const stride = rows.length / height;
+    expect(stride).toBeGreaterThanOrEqual(width * 3 + 1);
+    const filters = new Set(Array.from({ length: height }, (_, y) => rows[y * stride]));
+    expect([...filters]).toEqual([0]);
   });
 });
 

@@ -4,7 +4,7 @@ import { extractApp, type AppDirectory } from '../../apps/directory';
 import { interpretCommand } from '../../commands/interpret';
 import { withRequest, type Logger } from '../../log';
 import type { Metrics } from '../../metrics';
-import { produceReport } from '../../pipeline';
+import { produceReport, runReportJob } from '../../pipeline';
 import { reportTitle } from '../../render/blocks';
 import type { ScheduleService } from '../../schedule/service';
 import { accessRefusal, type AccessLists } from '../access';
@@ -100,8 +100,10 @@ async function handleCommand(args: Args, deps: CommandDeps): Promise<void> {
     }, deps.stillWorkingMs);
     let outcome = 'posted';
     try {
-      const rendered = await produceReport(request, { ...app.context, logger: log, metrics: deps.metrics });
-      const delivered = await deliverReport(client, command.channel_id, rendered, (method, error) => deps.metrics.slackErrors.inc({ method, error }));
+      const ctx = { ...app.context, logger: log, metrics: deps.metrics };
+      const delivered = await runReportJob(ctx, async () =>
+        deliverReport(client, command.channel_id, await produceReport(request, ctx), (method, error) => deps.metrics.slackErrors.inc({ method, error })),
+      );
       log.info({ outcome: 'posted', ts: delivered.ts, files: delivered.fileIds.length }, 'report delivered');
     } catch (e) {
       outcome = 'failed';
