@@ -99,7 +99,14 @@ export async function startRuntime(config: Config, logger: Logger, opts: Runtime
     return { ok: Object.values(checks).every((v) => v === 'ok'), checks };
   };
   const bot = createBot({ config, apps, logger, metrics, ready, schedules, stillWorkingMs: opts.stillWorkingMs });
-  const port = await bot.start();
+  const port = await bot.start().catch(async (e: unknown) => {
+    // Slack refused the token (say): release what was opened so the process can exit cleanly.
+    await scheduler.stop(0);
+    await apps.close();
+    await charts.close();
+    await store.close();
+    throw e;
+  });
   await scheduler.start();
   logger.info({ store: store.kind, scheduler: scheduler.mode, apps: apps.all.map((a) => a.name), renderThreads: charts.threads, reportConcurrency: jobs.concurrency, owner }, 'runtime ready');
 

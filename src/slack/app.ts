@@ -1,11 +1,13 @@
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, type AuthorizeResult } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
 import type { AppDirectory } from '../apps/directory';
 import { accessLists, adminUsers, type Config } from '../config';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import type { ScheduleService } from '../schedule/service';
 import { slackClientOptions } from './client';
+import { slackErrorCode } from './errors';
 import { createHttpFront, receivedAt, type Readiness } from './http';
 import { registerListeners } from './listeners';
 import { boltLogger } from './logger';
@@ -32,6 +34,30 @@ export interface Bot {
   stop(): Promise<void>;
 }
 
+/**
+ * The bot's identity for Bolt, from one auth.test. Given `token`, Bolt sends auth.test from its
+ * constructor and nobody awaits it: if Slack cannot be reached then, the process dies of an
+ * unhandled rejection a few seconds later. Here start() awaits the check and says what is wrong.
+ */
+function botAuthorization(c: Config, logger: Logger): () => Promise<AuthorizeResult> {
+  const token = c.SLACK_BOT_TOKEN ?? '';
+  const client = new WebClient(token, { ...slackClientOptions(c), logger: boltLogger(logger) });
+  let answer: Promise<AuthorizeResult> | undefined;
+  return () =>
+    (answer ??= client.auth.test().then(
+      (r) => ({ botToken: token, botId: r.bot_id, botUserId: r.user_id, teamId: r.team_id }),
+      (e: unknown) => {
+        answer = undefined; // ask again next time
+        const code = slackErrorCode(e);
+        throw new Error(
+          code
+            ? `Slack refused SLACK_BOT_TOKEN (auth.test: ${code}). Check the token in the app's OAuth & Permissions page.`
+            : `Could not reach Slack to check SLACK_BOT_TOKEN (${e instanceof Error ? e.message : String(e)}). Check the network and SLACK_API_URL.`,
+        );
+      },
+    ));
+}
+
 export function createBot(o: BotOptions): Bot {
   const { config: c, logger } = o;
   const socketMode = Boolean(c.SLACK_APP_TOKEN);
@@ -44,8 +70,9 @@ export function createBot(o: BotOptions): Bot {
         processBeforeResponse: false,
         customPropertiesExtractor: (req) => ({ receivedAt: receivedAt.get(req) ?? performance.now() }),
       });
+  const authorize = botAuthorization(c, logger);
   const app = new App({
-    token: c.SLACK_BOT_TOKEN,
+    authorize,
     receiver,
     socketMode,
     appToken: c.SLACK_APP_TOKEN,
@@ -72,6 +99,7 @@ export function createBot(o: BotOptions): Bot {
   return {
     app,
     async start() {
+      await authorize();
       if (socketMode) await app.start();
       await new Promise<void>((resolve, reject) => {
         front.server.once('error', reject);

@@ -81,6 +81,20 @@ describe('npm start, end to end', () => {
     expect(sim.stats.tokenRequests).toBe(0);
   });
 
+  test('a bot token Slack refuses stops start-up with what to do, and the token is not shown', async () => {
+    slack.fail('auth.test', { error: 'invalid_auth' });
+    await expect(start()).rejects.toThrow(/exited \(1\)/);
+    expect(bot?.output()).toMatch(/The bot could not start: Slack refused SLACK_BOT_TOKEN \(auth.test: invalid_auth\)\. Check the token/);
+    expect(bot?.output()).not.toContain(SECRETS.botToken);
+  });
+
+  test('Slack out of reach at start-up: a clear message and exit 1, not a crash on an unhandled rejection', async () => {
+    const closed = `http://127.0.0.1:${await freePort()}/api/`;
+    await expect(start({ SLACK_API_URL: closed })).rejects.toThrow(/exited \(1\)/);
+    expect(bot?.output()).toMatch(/The bot could not start: Could not reach Slack to check SLACK_BOT_TOKEN .*Check the network and SLACK_API_URL/);
+    expect(bot?.output()).not.toMatch(/UnhandledPromiseRejection|at .*node_modules/);
+  });
+
   test('invalid configuration stops start-up with a message naming the variable', async () => {
     bot = startBotProcess({ SLACK_BOT_TOKEN: SECRETS.botToken, SLACK_SIGNING_SECRET: SECRETS.signingSecret, PORT: 'eighty', WECHAT_TOKEN_MODE: 'magic' });
     expect(await bot.exit).toBe(1);
