@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, LogLevel, type AuthorizeResult } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, type AuthorizeResult, type AuthorizeSourceData } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { AppDirectory } from '../apps/directory';
 import { accessLists, adminUsers, type Config } from '../config';
@@ -39,15 +39,15 @@ export interface Bot {
  * constructor and nobody awaits it: if Slack cannot be reached then, the process dies of an
  * unhandled rejection a few seconds later. Here start() awaits the check and says what is wrong.
  */
-function botAuthorization(c: Config, logger: Logger): () => Promise<AuthorizeResult> {
+function botAuthorization(c: Config, logger: Logger): (source?: Pick<AuthorizeSourceData<boolean>, 'isEnterpriseInstall'>) => Promise<AuthorizeResult> {
   const token = c.SLACK_BOT_TOKEN ?? '';
   const client = new WebClient(token, { ...slackClientOptions(c), logger: boltLogger(logger) });
-  let answer: Promise<AuthorizeResult> | undefined;
-  return () =>
-    (answer ??= client.auth.test().then(
-      (r) => ({ botToken: token, botId: r.bot_id, botUserId: r.user_id, teamId: r.team_id }),
+  let identity: Promise<{ botId?: string; botUserId?: string }> | undefined;
+  const check = () =>
+    (identity ??= client.auth.test().then(
+      (r) => ({ botId: r.bot_id, botUserId: r.user_id }),
       (e: unknown) => {
-        answer = undefined; // ask again next time
+        identity = undefined; // ask again next time
         const code = slackErrorCode(e);
         throw new Error(
           code
@@ -56,6 +56,9 @@ function botAuthorization(c: Config, logger: Logger): () => Promise<AuthorizeRes
         );
       },
     ));
+  // A fresh object per event, as Bolt's own single-token authorize gives: Bolt adds the event's
+  // user and enterprise to it, and takes the team from the event.
+  return async (source) => ({ isEnterpriseInstall: source?.isEnterpriseInstall, botToken: token, ...(await check()) });
 }
 
 export function createBot(o: BotOptions): Bot {
