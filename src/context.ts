@@ -1,8 +1,8 @@
-import type PQueue from 'p-queue';
 import type { AppSpec } from './apps/config';
 import { loadAppsFile } from './apps/config';
 import type { App } from './apps/directory';
 import type { Config } from './config';
+import type { ReportJobs } from './jobs';
 import type { Logger } from './log';
 import { registerSecret } from './log';
 import type { Metrics } from './metrics';
@@ -31,7 +31,7 @@ export interface ContextDeps {
   shared?: { store: Store; owner: string };
   metrics?: Metrics;
   charts?: ChartRenderer;
-  jobs?: PQueue;
+  jobs?: ReportJobs;
 }
 
 /** What every app's reports share: the render pool and the job queue; and each app's own single-flight. */

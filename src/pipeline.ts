@@ -1,4 +1,4 @@
-import type PQueue from 'p-queue';
+import type { ReportJobs } from './jobs';
 import type { Logger } from './log';
 import type { Metrics } from './metrics';
 import { silentLogger } from './log';
@@ -24,22 +24,15 @@ export interface ReportContext {
   charts?: ChartRenderer;
   /** Shares one fetch and render among concurrent requests for the same report. */
   flights?: SingleFlight<RenderedReport>;
-  /** Process-wide queue of report jobs (fetch, render, deliver); see runReportJob. */
-  jobs?: PQueue;
+  /** The process-wide queue of report jobs (fetch, render, deliver); absent in the CLI. */
+  jobs?: ReportJobs;
 }
 
-/**
- * Runs one report job (produce and deliver) in the process-wide queue, a few at a time. Unbounded,
- * a burst of 50 commands interleaves 50 jobs' callbacks on the event loop and every ack waits
- * behind them; queued, an ack waits for a few at most, and the jobs finish no later overall.
- */
-export function runReportJob<T>(ctx: ReportContext, job: () => Promise<T>): Promise<T> {
-  return ctx.jobs ? ctx.jobs.add(job) : job();
-}
-
-/** How many report jobs run at once when REPORT_CONCURRENCY is not set: two per render thread. */
-export function defaultReportConcurrency(renderThreads: number): number {
-  return Math.max(2, 2 * renderThreads);
+/** Runs one report job (produce and deliver) in the context's queue, or at once without one. */
+export function runReportJob<T>(ctx: ReportContext, job: () => Promise<T>, onStart?: () => void): Promise<T> {
+  if (ctx.jobs) return ctx.jobs.run(job, onStart);
+  onStart?.();
+  return job();
 }
 
 export interface RenderedReport {

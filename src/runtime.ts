@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import PQueue from 'p-queue';
 import { hostname } from 'node:os';
 import { AppDirectory } from './apps/directory';
 import { adminUsers, type Config } from './config';
 import { createApps, registerConfigSecrets } from './context';
+import { defaultReportConcurrency, ReportJobs } from './jobs';
 import type { Logger } from './log';
 import { Metrics } from './metrics';
-import { defaultReportConcurrency } from './pipeline';
 import { createChartRenderer } from './render/pool';
 import { BullScheduler } from './schedule/bull';
 import { LocalScheduler } from './schedule/local';
@@ -28,7 +27,7 @@ export interface Runtime {
   bot: Bot;
   metrics: Metrics;
   /** Report jobs (fetch, render, deliver) wait here, REPORT_CONCURRENCY at a time. */
-  jobs: PQueue;
+  jobs: ReportJobs;
   owner: string;
   port: number;
   /** Graceful stop: no new work, running work finished or handed back within the budget, everything released. */
@@ -64,7 +63,7 @@ export async function startRuntime(config: Config, logger: Logger, opts: Runtime
     onRender: (s) => metrics.renderSeconds.observe(s),
     onCacheHit: () => metrics.chartCacheHits.inc(),
   });
-  const jobs = new PQueue({ concurrency: config.REPORT_CONCURRENCY ?? defaultReportConcurrency(charts.threads) });
+  const jobs = new ReportJobs(config.REPORT_CONCURRENCY ?? defaultReportConcurrency(charts.threads));
   metrics.jobs = jobs;
   const { apps: appList, defaultApp } = await createApps(config, opts.env ?? process.env, { logger, shared: { store, owner }, metrics, charts, jobs });
   const apps = new AppDirectory(appList, store, defaultApp);
@@ -100,11 +99,8 @@ export async function startRuntime(config: Config, logger: Logger, opts: Runtime
   };
   const bot = createBot({ config, apps, logger, metrics, ready, schedules, stillWorkingMs: opts.stillWorkingMs });
   const port = await bot.start().catch(async (e: unknown) => {
-    // Slack refused the token (say): release what was opened so the process can exit cleanly.
-    await scheduler.stop(0);
-    await apps.close();
-    await charts.close();
-    await store.close();
+    // Slack could not be reached or refused the token: release what was opened, keep the reason.
+    for (const release of [() => scheduler.stop(0), () => apps.close(), () => charts.close(), () => store.close()]) await release().catch(() => undefined);
     throw e;
   });
   await scheduler.start();
@@ -127,7 +123,12 @@ export async function startRuntime(config: Config, logger: Logger, opts: Runtime
         const deadline = Date.now() + budgetMs;
         bot.drain();
         const [left] = await Promise.all([bot.settle(budgetMs - 2000), scheduler.stop(Math.max(1000, budgetMs - 2000))]);
-        if (left > 0) logger.warn({ left }, 'shutdown budget spent with commands still running');
+        if (left > 0) {
+          logger.warn({ left, waiting: jobs.waiting }, 'shutdown budget spent with commands still running');
+          // Reports still queued are refused, and their authors told to ask again.
+          jobs.close();
+          await bot.settle(Math.min(1500, Math.max(0, deadline - Date.now() - 500)));
+        }
         await withTimeout(bot.stop(), Math.max(500, deadline - Date.now()), 'HTTP close').catch(() => undefined);
         await apps.close();
         await charts.close();

@@ -1,9 +1,9 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-/** What the report job queue looks like right now (p-queue's size and pending). */
+/** What the report job queue looks like right now. */
 export interface JobCounts {
-  readonly size: number;
-  readonly pending: number;
+  readonly waiting: number;
+  readonly running: number;
 }
 
 /** Everything /metrics shows. One instance (and registry) per runtime, so tests can run several. */
@@ -44,8 +44,8 @@ export class Metrics {
     labelNames: ['state'],
     registers: [this.registry],
     collect: () => {
-      this.reportJobs.set({ state: 'waiting' }, this.jobs?.size ?? 0);
-      this.reportJobs.set({ state: 'running' }, this.jobs?.pending ?? 0);
+      this.reportJobs.set({ state: 'waiting' }, this.jobs?.waiting ?? 0);
+      this.reportJobs.set({ state: 'running' }, this.jobs?.running ?? 0);
     },
   });
 

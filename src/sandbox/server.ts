@@ -21,6 +21,8 @@ export type Fault =
   | { type: 'status'; status: number }
   | { type: 'malformed' }
   | { type: 'delay'; ms: number }
+  /** Answers only once releaseHeld() is called: a test decides when, instead of a timer. */
+  | { type: 'hold' }
   | { type: 'empty' }
   | { type: 'hangup' };
 
@@ -74,6 +76,7 @@ export class WeChatSimulator {
   private readonly ttlSec: number;
   private address: AddressInfo | undefined;
   private readonly arrivals = new EventEmitter();
+  private readonly held = new EventEmitter().setMaxListeners(0);
 
   constructor(private readonly opts: SimulatorOptions = {}) {
     this.appid = opts.appid ?? SANDBOX_APPID;
@@ -107,6 +110,7 @@ export class WeChatSimulator {
   }
 
   async close(): Promise<void> {
+    this.releaseHeld();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -127,6 +131,11 @@ export class WeChatSimulator {
       };
       check();
     });
+  }
+
+  /** Lets every request held by a `hold` fault go on to its real answer. */
+  releaseHeld(): void {
+    this.held.emit('release');
   }
 
   clearFaults(): void {
@@ -166,6 +175,7 @@ export class WeChatSimulator {
     const fault = this.takeFault(isToken ? 'token' : 'datacube');
     if (fault) {
       if (fault.type === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
+      else if (fault.type === 'hold') await new Promise((r) => this.held.once('release', r));
       else if (fault.type === 'errcode') return send({ errcode: fault.errcode, errmsg: fault.errmsg ?? 'simulated error' });
       else if (fault.type === 'status') return void res.writeHead(fault.status, { 'content-type': 'text/html' }).end('<html>Bad Gateway</html>');
       else if (fault.type === 'malformed') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"list": [');

@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import { JobsClosedError } from '../jobs';
 import type { Logger } from '../log';
 import { produceReport, runReportJob } from '../pipeline';
 import type { AppDirectory } from '../apps/directory';
@@ -93,6 +94,11 @@ export class ScheduleRunner {
       log.info({ outcome: 'posted' }, 'scheduled run posted');
       return { outcome: 'posted', key };
     } catch (e) {
+      if (e instanceof JobsClosedError) {
+        // Shutting down before the run began: its lease lapses and catch-up or another instance takes it.
+        log.info('shutdown before the run started; handed back');
+        return { outcome: 'skipped', key };
+      }
       const notReady = e instanceof NoDataYet || (e instanceof WeChatError && e.kind === 'not_ready');
       if (notReady) {
         const retryAt = this.now() + settings.retryIntervalMs;

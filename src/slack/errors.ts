@@ -1,3 +1,4 @@
+import { JobsClosedError } from '../jobs';
 import { redact } from '../log';
 import { WeChatError } from '../wechat/errors';
 
@@ -21,6 +22,6 @@ export class DeliveryError extends Error {
 
 /** Words for the person who asked: what went wrong and what to do. Never a secret. */
 export function userMessage(e: unknown, requestId: string): string {
-  if (e instanceof WeChatError || e instanceof DeliveryError) return redact(`:warning: ${e.message}`);
+  if (e instanceof WeChatError || e instanceof DeliveryError || e instanceof JobsClosedError) return redact(`:warning: ${e.message}`);
   return `:warning: Something went wrong while preparing the report. Try again in a minute; if it keeps failing, give the bot's admin this reference: \`${requestId}\`.`;
 }

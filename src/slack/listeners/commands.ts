@@ -93,16 +93,20 @@ async function handleCommand(args: Args, deps: CommandDeps): Promise<void> {
 
   // The work runs after the ack; however slow WeChat is, Slack already has its answer.
   const work = (async () => {
+    let started = false;
     const still = setTimeout(() => {
-      void respond({ ...ephemeral(':hourglass: Still working: WeChat is answering slowly. The report will follow, or I will tell you what went wrong.'), replace_original: false } as RespondArguments).catch(
-        () => undefined,
-      );
+      const text = started
+        ? ':hourglass: Still working: WeChat is answering slowly. The report will follow, or I will tell you what went wrong.'
+        : `:hourglass: Busy: ${app.context.jobs?.waiting ?? 1} reports are queued, yours among them. It will follow.`;
+      void respond({ ...ephemeral(text), replace_original: false } as RespondArguments).catch(() => undefined);
     }, deps.stillWorkingMs);
     let outcome = 'posted';
     try {
       const ctx = { ...app.context, logger: log, metrics: deps.metrics };
-      const delivered = await runReportJob(ctx, async () =>
-        deliverReport(client, command.channel_id, await produceReport(request, ctx), (method, error) => deps.metrics.slackErrors.inc({ method, error })),
+      const delivered = await runReportJob(
+        ctx,
+        async () => deliverReport(client, command.channel_id, await produceReport(request, ctx), (method, error) => deps.metrics.slackErrors.inc({ method, error })),
+        () => (started = true),
       );
       log.info({ outcome: 'posted', ts: delivered.ts, files: delivered.fileIds.length }, 'report delivered');
     } catch (e) {
