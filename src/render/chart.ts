@@ -122,10 +122,20 @@ export const PNG_OPTIONS: PngConfig = { compressionLevel: 3, filters: Canvas.PNG
  */
 export function renderChart(r: Report): Buffer {
   let png: Buffer | undefined;
+  let failed: unknown;
+  const encode = (canvas: Canvas) => {
+    try {
+      png = canvas.toBuffer('image/png', PNG_OPTIONS);
+    } catch (e) {
+      failed = e; // thrown below, once the library has destroyed the chart
+    }
+  };
   const config = chartConfig(r) as unknown as ChartConfiguration;
-  config.plugins = [{ id: 'wxa-encode-png', afterRender: (chart) => void (png = (chart.canvas as unknown as Canvas).toBuffer('image/png', PNG_OPTIONS)) }];
-  // 'raw' (an uncompressed copy, ~1 ms) is documented by chartjs-node-canvas but missing from its MimeType.
+  config.plugins = [{ id: 'wxa-encode-png', afterRender: (chart) => encode(chart.canvas as unknown as Canvas) }];
+  // 'raw' (an uncompressed 5 MB copy, ~1 ms, garbage at once) is documented by chartjs-node-canvas
+  // but missing from its MimeType.
   chartRenderer().renderToBufferSync(config, 'raw' as MimeType);
+  if (failed !== undefined) throw failed;
   if (!png) throw new Error('the chart was not drawn');
   return png;
 }
