@@ -1,11 +1,10 @@
-import { isTimeZone } from '../util/time-zone';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { isTimeZone } from '../util/time-zone';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const optional = (s: z.ZodString) => s.optional();
-
 
 const schema = z
   .object({

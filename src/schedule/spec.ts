@@ -1,8 +1,8 @@
-import { isTimeZone } from '../util/time-zone';
 import { Cron } from 'croner';
 import type { ReportKind } from '../reports/model';
 import { echo } from '../reports/request';
 import type { Schedule, ScheduleReport } from '../store/types';
+import { isTimeZone } from '../util/time-zone';
 import { GRANULARITIES, latestComplete, type Granularity, type Period } from '../wechat/period';
 
 export const SCHEDULE_REPORTS: readonly ScheduleReport[] = ['summary', 'retain', 'visits'];
@@ -19,7 +19,6 @@ export function scheduleUsage(): string {
     '• Example: `/wxa schedule add summary weekly at 09:30 on monday tz Europe/Berlin`',
   ].join('\n');
 }
-
 
 type Parsed = { ok: true; spec: ScheduleSpec } | { ok: false; error: string };
 

@@ -30,8 +30,10 @@ export class SqliteStore implements Store {
     if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
-    // WAL + NORMAL: no fsync per commit (cache writes happen on every report). A power cut can
-    // lose the last commits, never corrupt the file; everything here can be fetched again.
+    // WAL + NORMAL: no fsync per commit, which would block the event loop on every cache write
+    // (several per report). Safe across process crashes; a power cut (OS crash) can lose the last
+    // commits, never corrupt the file: a schedule added just before, or a run's "posted" mark, in
+    // which case that run is posted again. For stronger guarantees run with Redis (REDIS_URL).
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     migrate(this.db);
