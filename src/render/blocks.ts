@@ -1,10 +1,10 @@
-import dayjs from 'dayjs';
 import type { types } from '@slack/bolt';
 import { formatRange, isoDate, type Granularity } from '../wechat/period';
 import type { Cohort, Report } from '../reports/model';
 import { count, delta, figureLine, percent } from './format';
 import { MAX_BLOCKS, MAX_CONTEXT_ELEMENTS, MAX_FALLBACK_TEXT, MAX_FIELDS, MAX_FIELD_TEXT, MAX_HEADER_TEXT, MAX_SECTION_TEXT, truncate } from './limits';
 import { escapeMrkdwn } from '../reports/request';
+import { localDateTime } from '../util/time-zone';
 
 type KnownBlock = types.KnownBlock;
 export type SlackBlock = types.KnownBlock | types.Block;
@@ -70,7 +70,7 @@ export interface RenderOptions {
 function generatedLine(o: RenderOptions): string | undefined {
   if (!o.generatedAt) return undefined;
   const tz = o.timezone ?? 'Asia/Shanghai';
-  return `Generated ${dayjs(o.generatedAt).tz(tz).format('YYYY-MM-DD HH:mm')} (${tz})`;
+  return `Generated ${localDateTime(o.generatedAt, tz)} (${tz})`;
 }
 
 /** The channel message for a report: Block Kit plus a plain-text fallback for notifications. */

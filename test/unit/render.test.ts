@@ -1,3 +1,6 @@
+import dayjs from 'dayjs';
+import '../../src/wechat/period'; // extends dayjs with utc and timezone
+import { localDateTime } from '../../src/util/time-zone';
 import { inflateSync } from 'node:zlib';
 import { buildReport, cohort, change, type ReportData } from '../../src/reports/build';
 import type { ReportRequest } from '../../src/reports/model';
@@ -106,6 +109,18 @@ describe('Block Kit message', () => {
     expect(delta(0.032)).toBe('▲ 3.2%');
     expect(delta(-0.01)).toBe('▼ 1.0%');
     expect(delta(null)).toBe('n/a');
+  });
+});
+
+describe('localDateTime', () => {
+  test('agrees with dayjs tz() across zones, DST changes and years', () => {
+    const zones = ['Asia/Shanghai', 'Europe/London', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kolkata', 'UTC'];
+    const start = Date.UTC(2016, 0, 1);
+    for (let i = 0; i < 3000; i++) {
+      const at = new Date(start + i * 3_593_117_000); // steps of ~41.6 days and odd minutes, from 2016 on
+      const tz = zones[i % zones.length];
+      expect(localDateTime(at, tz)).toBe(dayjs(at).tz(tz).format('YYYY-MM-DD HH:mm'));
+    }
   });
 });
 
