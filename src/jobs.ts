@@ -34,6 +34,9 @@ export class ReportJobs {
         .add(async () => {
           this.refusals.delete(refuse);
           onStart?.();
+          // Let I/O already waiting (other commands to ack) go first: a job starts with a few
+          // milliseconds of synchronous work (cache reads, a batch of WeChat requests).
+          await new Promise((r) => setImmediate(r));
           return job();
         })
         .then(resolve, reject);

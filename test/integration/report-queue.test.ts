@@ -91,7 +91,13 @@ describe('ReportJobs', () => {
     let release: () => void = () => undefined;
     let began: () => void = () => undefined;
     const started = new Promise<void>((r) => (began = r));
-    const running = jobs.run(() => new Promise<string>((r) => (release = () => r('done'))), began);
+    const running = jobs.run(
+      () =>
+        new Promise<string>((r) => {
+          release = () => r('done');
+          began();
+        }),
+    );
     const waiting = jobs.run(async () => 'never');
     await started;
     jobs.close();
