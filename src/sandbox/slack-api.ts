@@ -39,8 +39,11 @@ export class SlackDouble {
   private nextId = 1;
   private readonly pendingFiles = new Map<string, { filename: string; length: number }>();
 
-  /** The benchmark turns this off so thousands of PNGs are not kept in memory. */
-  constructor(private readonly opts: { keepUploadBytes?: boolean } = {}) {
+  /**
+   * The benchmark turns keepUploadBytes off so thousands of PNGs are not kept in memory, and
+   * memberEverywhere on so each of its thousands of channels needs no set-up.
+   */
+  constructor(private readonly opts: { keepUploadBytes?: boolean; memberEverywhere?: boolean } = {}) {
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch((e: unknown) => {
         res.writeHead(500).end(String(e));
@@ -82,6 +85,16 @@ export class SlackDouble {
     this.faults.set(method, list);
   }
 
+  private isMember(channel: string): boolean {
+    return this.opts.memberEverywhere === true || this.members.has(channel);
+  }
+
+  /** Calls `fn` with every Web API call as it is recorded; returns a function that stops it. */
+  onCall(fn: (call: RecordedCall) => void): () => void {
+    this.events.on('call', fn);
+    return () => void this.events.off('call', fn);
+  }
+
   /** Resolves once `predicate` holds, checked after every request; rejects after timeoutMs. */
   waitFor(predicate: () => boolean, timeoutMs = 20_000): Promise<void> {
     if (predicate()) return Promise.resolve();
@@ -117,7 +130,9 @@ export class SlackDouble {
       if (!path.startsWith('/api/')) return void res.writeHead(404).end();
       const method = path.slice(5);
       const args = parseArgs(req.headers['content-type'] ?? '', raw);
-      this.calls.push({ method, args, headers: req.headers, at: Date.now() });
+      const call = { method, args, headers: req.headers, at: Date.now() };
+      this.calls.push(call);
+      this.events.emit('call', call);
       const fault = this.faults.get(method)?.shift();
       if (fault && 'status' in fault) {
         const headers: Record<string, string> = fault.status === 429 ? { 'retry-after': String(fault.retryAfterSec) } : {};
@@ -136,7 +151,7 @@ export class SlackDouble {
       case 'auth.test':
         return { ok: true, url: 'https://double.slack.test/', team: 'Double', user: 'wxa', team_id: 'T0DOUBLE', user_id: 'UBOT', bot_id: 'BBOT' };
       case 'chat.postMessage':
-        if (!this.members.has(channel)) return { ok: false, error: 'not_in_channel' };
+        if (!this.isMember(channel)) return { ok: false, error: 'not_in_channel' };
         return { ok: true, channel, ts: `${Date.now() / 1000}`, message: { text: a.text } };
       case 'conversations.join':
         if (!channel.startsWith('C')) return { ok: false, error: 'method_not_supported_for_channel_type' };
@@ -148,7 +163,7 @@ export class SlackDouble {
         return { ok: true, upload_url: `${this.url}/upload/${fileId}`, file_id: fileId };
       }
       case 'files.completeUploadExternal': {
-        if (channel && !this.members.has(channel)) return { ok: false, error: 'not_in_channel' };
+        if (channel && !this.isMember(channel)) return { ok: false, error: 'not_in_channel' };
         const files = (Array.isArray(a.files) ? a.files : []) as { id: string; title?: string }[];
         return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title, name: this.pendingFiles.get(f.id)?.filename })) };
       }
@@ -199,6 +214,6 @@ function safeJson(v: string): unknown {
   }
 }
 
-export async function startSlackDouble(opts: { keepUploadBytes?: boolean } = {}): Promise<SlackDouble> {
+export async function startSlackDouble(opts: { keepUploadBytes?: boolean; memberEverywhere?: boolean } = {}): Promise<SlackDouble> {
   return new SlackDouble(opts).start();
 }
