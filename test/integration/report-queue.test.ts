@@ -17,18 +17,20 @@ describe('report jobs run a few at a time (REPORT_CONCURRENCY); acks never wait 
     h = undefined;
   });
 
-  test('with one slot, a second report is acked at once, waits its turn, and is posted after the first', async () => {
-    h = await startHarness({ REPORT_CONCURRENCY: '1' });
+  test('with one slot, a second report is acked at once, waits its turn (and says so), and is posted after the first', async () => {
+    h = await startHarness({ REPORT_CONCURRENCY: '1' }, { stillWorkingMs: 300 });
     h.sim.inject('datacube', { type: 'hold' }); // the first report's first WeChat call waits for releaseHeld()
     expect((await h.command('/retain', 'weekly 2017-03-06')).status).toBe(200);
     await h.sim.waitForRequests(1);
 
-    const second = await h.command('/retain', 'weekly 2017-03-13');
+    const second = await h.command('/retain', 'weekly 2017-03-13', { responseId: 'second' });
     expect(second.status).toBe(200);
     expect(String(second.json?.text)).toContain('Preparing');
     const text = await metricsWhen(h, (t) => metric(t, 'wxa_report_jobs', { state: 'waiting' }) === 1);
     expect(metric(text, 'wxa_report_jobs', { state: 'waiting' })).toBe(1);
     expect(metric(text, 'wxa_report_jobs', { state: 'running' })).toBe(1);
+    await h.slack.waitFor(() => h!.slack.responses.some((r) => r.id === 'second'));
+    expect(String(h.slack.responses.find((r) => r.id === 'second')?.body.text)).toMatch(/Busy: your report is in the queue \(1 waiting\)\. It will follow/);
 
     h.sim.releaseHeld();
     await h.slack.waitFor(() => h!.slack.callsTo('files.completeUploadExternal').length === 2);

@@ -97,7 +97,7 @@ async function handleCommand(args: Args, deps: CommandDeps): Promise<void> {
     const still = setTimeout(() => {
       const text = started
         ? ':hourglass: Still working: WeChat is answering slowly. The report will follow, or I will tell you what went wrong.'
-        : `:hourglass: Busy: ${app.context.jobs?.waiting ?? 1} reports are queued, yours among them. It will follow.`;
+        : `:hourglass: Busy: your report is in the queue (${app.context.jobs?.waiting ?? 1} waiting). It will follow.`;
       void respond({ ...ephemeral(text), replace_original: false } as RespondArguments).catch(() => undefined);
     }, deps.stillWorkingMs);
     let outcome = 'posted';
