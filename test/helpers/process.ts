@@ -2,6 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { WeChatSimulator } from '../../src/sandbox/server';
+import type { SlackDouble } from '../../src/sandbox/slack-api';
+import { SECRETS } from './harness';
 
 export const MAIN = path.join(__dirname, '../../dist/src/main.js');
 
@@ -11,6 +14,20 @@ export interface Started {
   /** Resolves when the combined output matches; rejects if the process exits first or time runs out. */
   waitForOutput(re: RegExp, timeoutMs?: number): Promise<void>;
   exit: Promise<number | null>;
+}
+
+/** The environment of a bot talking to the local doubles on `port`. */
+export function botEnv(sim: WeChatSimulator, slack: SlackDouble, port: number): Record<string, string> {
+  return {
+    SLACK_BOT_TOKEN: SECRETS.botToken,
+    SLACK_SIGNING_SECRET: SECRETS.signingSecret,
+    SLACK_API_URL: slack.apiUrl,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    WECHAT_APPID: sim.appid,
+    WECHAT_SECRET: sim.secret,
+    WECHAT_API_BASE_URL: sim.url,
+  };
 }
 
 /** Runs the built bot (`npm start` runs this same file) with the given environment. */

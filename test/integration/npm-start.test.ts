@@ -1,7 +1,7 @@
 import { startSimulator, type WeChatSimulator } from '../../src/sandbox/server';
 import { startSlackDouble, type SlackDouble } from '../../src/sandbox/slack-api';
 import { PNG_SIGNATURE, SECRETS } from '../helpers/harness';
-import { startBotProcess, type Started } from '../helpers/process';
+import { botEnv, startBotProcess, type Started } from '../helpers/process';
 import { freePort, sendCommand } from '../../src/sandbox/slack-requests';
 import { count } from '../../src/render/format';
 import { visitRow, retainBody } from '../../src/sandbox/data';
@@ -28,14 +28,7 @@ describe('npm start, end to end', () => {
   async function start(extra: Record<string, string> = {}): Promise<string> {
     const port = await freePort();
     bot = startBotProcess({
-      SLACK_BOT_TOKEN: SECRETS.botToken,
-      SLACK_SIGNING_SECRET: SECRETS.signingSecret,
-      SLACK_API_URL: slack.apiUrl,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      WECHAT_APPID: sim.appid,
-      WECHAT_SECRET: sim.secret,
-      WECHAT_API_BASE_URL: sim.url,
+      ...botEnv(sim, slack, port),
       LOG_LEVEL: 'debug',
       ...extra,
     });

@@ -3,7 +3,7 @@ import { RedisStore } from '../../src/store/redis';
 import { startSlackDouble, type SlackDouble } from '../../src/sandbox/slack-api';
 import { nextMinute } from '../helpers/clock';
 import { SECRETS } from '../helpers/harness';
-import { startBotProcess, type Started } from '../helpers/process';
+import { botEnv, startBotProcess, type Started } from '../helpers/process';
 import { describeRedis, dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis';
 import { freePort, sendCommand } from '../../src/sandbox/slack-requests';
 
@@ -21,15 +21,8 @@ describeRedis('three instances on Redis', () => {
       [0, 1, 2].map(async () => {
         const port = await freePort();
         const proc = startBotProcess({
-          SLACK_BOT_TOKEN: SECRETS.botToken,
-          SLACK_SIGNING_SECRET: SECRETS.signingSecret,
-          SLACK_API_URL: slack.apiUrl,
+          ...botEnv(sim, slack, port),
           SLACK_ADMIN_USERS: ADMIN,
-          PORT: String(port),
-          HOST: '127.0.0.1',
-          WECHAT_APPID: sim.appid,
-          WECHAT_SECRET: sim.secret,
-          WECHAT_API_BASE_URL: sim.url,
           REDIS_URL: REDIS_URL!,
           REDIS_PREFIX: prefix,
           SCHEDULER_LEASE_MS: '3000',

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { startSimulator, type WeChatSimulator } from '../../src/sandbox/server';
 import { startSlackDouble, type SlackDouble } from '../../src/sandbox/slack-api';
 import { SECRETS } from '../helpers/harness';
-import { startBotProcess } from '../helpers/process';
+import { botEnv, startBotProcess } from '../helpers/process';
 import { freePort, sendCommand } from '../../src/sandbox/slack-requests';
 
 describe('SIGTERM while reports are running', () => {
@@ -28,14 +28,7 @@ describe('SIGTERM while reports are running', () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const bot = startBotProcess({
-      SLACK_BOT_TOKEN: SECRETS.botToken,
-      SLACK_SIGNING_SECRET: SECRETS.signingSecret,
-      SLACK_API_URL: slack.apiUrl,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      WECHAT_APPID: sim.appid,
-      WECHAT_SECRET: sim.secret,
-      WECHAT_API_BASE_URL: sim.url,
+      ...botEnv(sim, slack, port),
       DATA_DIR: dir,
       LOG_LEVEL: 'info',
     });
