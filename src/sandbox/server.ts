@@ -24,7 +24,38 @@ export type Fault =
   /** Answers only once releaseHeld() is called: a test decides when, instead of a timer. */
   | { type: 'hold' }
   | { type: 'empty' }
-  | { type: 'hangup' };
+  | { type: 'hangup' }
+  /**
+   * Headers at once, then the real answer one byte every intervalMs (padded with leading
+   * whitespace to `bytes` if given): an idle-gap timeout never fires, only a total deadline does.
+   */
+  | { type: 'drip'; intervalMs: number; bytes?: number }
+  /** A 200 application/json answer of `bytes` bytes (`{"list":[`, spaces, `]}`), streamed in chunks. */
+  | { type: 'huge'; bytes: number }
+  /** Headers and the first half of the real answer, then the socket is destroyed. */
+  | { type: 'cut' };
+
+/** How a streamed fault answer (drip, huge, cut) ended. */
+export type StreamOutcome =
+  | 'writing'
+  /** Every byte was written. */
+  | 'finished'
+  /** The client closed the connection before the simulator had written everything. */
+  | 'client_gone'
+  /** The simulator cut it on purpose (fault 'cut'). */
+  | 'cut'
+  /** Ended by close(). */
+  | 'stopped';
+
+export interface StreamRecord {
+  path: string;
+  fault: 'drip' | 'huge' | 'cut';
+  /** Bytes the answer would have had in full. */
+  total: number;
+  /** Bytes handed to the socket so far. */
+  bytesWritten: number;
+  outcome: StreamOutcome;
+}
 
 export type FaultTarget = 'token' | 'datacube';
 
@@ -45,7 +76,11 @@ export interface SimulatorStats {
   tokenRequests: number;
   datacubeRequests: number;
   byPath: Record<string, number>;
+  /** Every drip, huge and cut answer, in order of arrival. */
+  streams: StreamRecord[];
 }
+
+const PADDING = Buffer.alloc(64 * 1024, 0x20);
 
 interface IssuedToken {
   expiresAt: number;
@@ -65,7 +100,7 @@ const DATACUBE: Record<string, { kind: 'retain' | 'visit' | 'summary'; granulari
 export class WeChatSimulator {
   readonly appid: string;
   readonly secret: string;
-  readonly stats: SimulatorStats = { tokenRequests: 0, datacubeRequests: 0, byPath: {} };
+  readonly stats: SimulatorStats = { tokenRequests: 0, datacubeRequests: 0, byPath: {}, streams: [] };
   private readonly server: http.Server;
   private readonly tokens = new Map<string, IssuedToken>();
   private readonly stableTokens = new Map<string, string>();
@@ -77,6 +112,8 @@ export class WeChatSimulator {
   private address: AddressInfo | undefined;
   private readonly arrivals = new EventEmitter();
   private readonly held = new EventEmitter().setMaxListeners(0);
+  /** Stops for every streamed answer still being written, so close() leaves no timer running. */
+  private readonly streaming = new Set<() => void>();
 
   constructor(private readonly opts: SimulatorOptions = {}) {
     this.appid = opts.appid ?? SANDBOX_APPID;
@@ -110,6 +147,7 @@ export class WeChatSimulator {
   }
 
   async close(): Promise<void> {
+    for (const stop of [...this.streaming]) stop();
     this.releaseHeld();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -128,6 +166,20 @@ export class WeChatSimulator {
         if (this.stats.datacubeRequests >= n) return resolve();
         if (Date.now() > deadline) return reject(new Error(`only ${this.stats.datacubeRequests} of ${n} datacube requests arrived`));
         this.arrivals.once('request', check);
+      };
+      check();
+    });
+  }
+
+  /** Resolves once at least n streamed fault answers (drip, huge, cut) have ended, however they ended. */
+  waitForStreams(n: number, timeoutMs = 20_000): Promise<StreamRecord[]> {
+    return new Promise((resolve, reject) => {
+      const deadline = Date.now() + timeoutMs;
+      const check = () => {
+        const ended = this.stats.streams.filter((r) => r.outcome !== 'writing');
+        if (ended.length >= n) return resolve(ended);
+        if (Date.now() > deadline) return reject(new Error(`only ${ended.length} of ${n} streamed answers ended`));
+        this.arrivals.once('stream-end', check);
       };
       check();
     });
@@ -173,6 +225,8 @@ export class WeChatSimulator {
     this.arrivals.emit('request');
 
     const fault = this.takeFault(isToken ? 'token' : 'datacube');
+    const answer = (): object =>
+      isToken ? this.issueToken(path, url, body) : this.datacube(path.slice('/datacube/'.length), url.searchParams.get('access_token'), body);
     if (fault) {
       if (fault.type === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
       else if (fault.type === 'hold') await new Promise((r) => this.held.once('release', r));
@@ -180,11 +234,103 @@ export class WeChatSimulator {
       else if (fault.type === 'status') return void res.writeHead(fault.status, { 'content-type': 'text/html' }).end('<html>Bad Gateway</html>');
       else if (fault.type === 'malformed') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"list": [');
       else if (fault.type === 'empty') return send({ list: [], visit_uv: [], visit_uv_new: [] });
+      else if (fault.type === 'drip') return this.drip(res, path, JSON.stringify(answer()), fault.intervalMs, fault.bytes);
+      else if (fault.type === 'huge') return this.huge(res, path, fault.bytes);
+      else if (fault.type === 'cut') return this.cut(res, path, JSON.stringify(answer()));
       else return void req.socket.destroy();
     }
 
-    if (isToken) return send(this.issueToken(path, url, body));
-    return send(this.datacube(path.slice('/datacube/'.length), url.searchParams.get('access_token'), body));
+    return send(answer());
+  }
+
+  /** Records a streamed answer and notes how it ended; `cleanup` runs once the response closes. */
+  private track(res: http.ServerResponse, path: string, fault: StreamRecord['fault'], total: number, cleanup?: () => void): StreamRecord {
+    const rec: StreamRecord = { path, fault, total, bytesWritten: 0, outcome: 'writing' };
+    this.stats.streams.push(rec);
+    const stop = () => {
+      if (rec.outcome === 'writing') rec.outcome = 'stopped';
+      res.destroy();
+    };
+    this.streaming.add(stop);
+    res.once('close', () => {
+      this.streaming.delete(stop);
+      cleanup?.();
+      if (rec.outcome === 'writing') rec.outcome = res.writableFinished && rec.bytesWritten >= total ? 'finished' : 'client_gone';
+      this.arrivals.emit('stream-end');
+    });
+    return rec;
+  }
+
+  private drip(res: http.ServerResponse, path: string, json: string, intervalMs: number, bytes?: number): Promise<void> {
+    const buf = Buffer.from(bytes !== undefined && bytes > json.length ? ' '.repeat(bytes - json.length) + json : json);
+    let timer: NodeJS.Timeout | undefined;
+    return new Promise((resolve) => {
+      const rec = this.track(res, path, 'drip', buf.length, () => {
+        clearInterval(timer);
+        resolve();
+      });
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': buf.length });
+      res.flushHeaders();
+      timer = setInterval(
+        () => {
+          if (res.destroyed) return;
+          res.write(buf.subarray(rec.bytesWritten, rec.bytesWritten + 1));
+          rec.bytesWritten++;
+          if (rec.bytesWritten >= buf.length) {
+            clearInterval(timer);
+            res.end();
+          }
+        },
+        Math.max(1, intervalMs),
+      );
+    });
+  }
+
+  /** Streams `bytes` bytes with backpressure, never holding more than a chunk; stops once the client is gone. */
+  private async huge(res: http.ServerResponse, path: string, bytes: number): Promise<void> {
+    const head = Buffer.from('{"list":[');
+    const tail = Buffer.from(']}');
+    const total = Math.max(bytes, head.length + tail.length);
+    const rec = this.track(res, path, 'huge', total);
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': total });
+    const write = async (chunk: Buffer): Promise<void> => {
+      const ok = res.write(chunk);
+      rec.bytesWritten += chunk.length;
+      if (ok) return;
+      await new Promise<void>((resolve) => {
+        const go = () => {
+          res.off('drain', go);
+          res.off('close', go);
+          resolve();
+        };
+        res.on('drain', go);
+        res.on('close', go);
+      });
+    };
+    await write(head);
+    let left = total - head.length - tail.length;
+    while (left > 0) {
+      if (res.destroyed || rec.outcome !== 'writing') return;
+      const n = Math.min(left, PADDING.length);
+      await write(PADDING.subarray(0, n));
+      left -= n;
+    }
+    if (res.destroyed || rec.outcome !== 'writing') return;
+    await write(tail);
+    res.end();
+  }
+
+  /** Headers and the first half of the answer, then the socket is destroyed once that half is sent. */
+  private cut(res: http.ServerResponse, path: string, json: string): void {
+    const buf = Buffer.from(json);
+    const rec = this.track(res, path, 'cut', buf.length);
+    const part = buf.subarray(0, Math.max(1, Math.floor(buf.length / 2)));
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': buf.length });
+    res.write(part, () => {
+      rec.bytesWritten = part.length;
+      rec.outcome = 'cut';
+      res.socket?.destroy();
+    });
   }
 
   private issueToken(path: string, url: URL, body: Record<string, unknown>): object {

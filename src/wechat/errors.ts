@@ -10,13 +10,26 @@ export type WeChatErrorKind =
   | 'not_ready'
   | 'busy'
   | 'http'
+  /** Could not connect at all: refused, DNS, no route. */
   | 'network'
+  /** Connected, but WeChat or a proxy cut the connection before the answer was complete. */
+  | 'connection_cut'
   | 'timeout'
+  /** The answer was bigger than MAX_ANSWER_BYTES; the same answer would come again, so not retried. */
+  | 'too_large'
   | 'bad_response'
   | 'token_service'
   | 'other';
 
-const RETRYABLE: ReadonlySet<WeChatErrorKind> = new Set(['busy', 'not_ready', 'http', 'network', 'timeout', 'bad_response']);
+const RETRYABLE: ReadonlySet<WeChatErrorKind> = new Set([
+  'busy',
+  'not_ready',
+  'http',
+  'network',
+  'connection_cut',
+  'timeout',
+  'bad_response',
+]);
 
 export const TOKEN_ERRCODES: ReadonlySet<number> = new Set([40001, 40014, 42001]);
 
