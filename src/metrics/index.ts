@@ -35,6 +35,7 @@ export class Metrics {
   readonly chartCacheHits = new Counter({ name: 'wxa_chart_cache_hits_total', help: 'Charts served from the PNG cache instead of drawn', registers: [this.registry] });
   readonly slackErrors = new Counter({ name: 'wxa_slack_api_errors_total', help: 'Slack Web API errors by method and error', labelNames: ['method', 'error'], registers: [this.registry] });
   readonly scheduledRuns = new Counter({ name: 'wxa_scheduled_runs_total', help: 'Scheduled report runs by outcome', labelNames: ['outcome'], registers: [this.registry] });
+  readonly slackSocketConnected = new Gauge({ name: 'wxa_slack_socket_connected', help: 'Socket Mode: 1 while the WebSocket link to Slack is up, 0 otherwise (always 0 on the HTTP receiver)', registers: [this.registry] });
 
   /** Set by the runtime once its job queue exists. */
   jobs?: JobCounts;

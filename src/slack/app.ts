@@ -11,6 +11,7 @@ import { slackErrorCode } from './errors';
 import { createHttpFront, receivedAt, type Readiness } from './http';
 import { registerListeners } from './listeners';
 import { boltLogger } from './logger';
+import { SocketConnection, type SocketReconnectOptions, type SocketState } from './socket';
 
 export interface BotOptions {
   config: Config;
@@ -21,17 +22,24 @@ export interface BotOptions {
   schedules?: ScheduleService;
   now?: () => Date;
   stillWorkingMs?: number;
+  /** Socket Mode reconnect backoff (tests shorten it). */
+  socketReconnect?: SocketReconnectOptions;
 }
 
 export interface Bot {
   app: App;
-  /** Starts Slack (HTTP receiver or Socket Mode) and the HTTP front; resolves to the HTTP port. */
+  /**
+   * Starts the HTTP front, checks the bot token, then Slack (HTTP receiver, or Socket Mode: the first
+   * connection attempt under way, not made); resolves to the HTTP port.
+   */
   start(): Promise<number>;
   /** Stops taking new commands (HTTP 503, readyz not ready). */
   drain(): void;
   /** Waits up to `ms` for commands still running after their ack; resolves to how many remain. */
   settle(ms: number): Promise<number>;
   stop(): Promise<void>;
+  /** 'http' on the HTTP receiver; in Socket Mode, where the link to Slack stands. */
+  connection(): 'http' | SocketState;
 }
 
 /**
@@ -73,12 +81,21 @@ export function createBot(o: BotOptions): Bot {
         processBeforeResponse: false,
         customPropertiesExtractor: (req) => ({ receivedAt: receivedAt.get(req) ?? performance.now() }),
       });
+  // Socket Mode: our own receiver, so its socket client gets its own Web API options (not the bounded
+  // SLACK_RETRY below, which is for interactive calls) and a supervisor that keeps it connected.
+  const socket = socketMode
+    ? new SocketConnection({
+        config: c,
+        logger,
+        reconnect: o.socketReconnect,
+        onState: (s) => o.metrics.slackSocketConnected.set(s === 'connected' ? 1 : 0),
+        customProperties: () => ({ receivedAt: performance.now() }),
+      })
+    : undefined;
   const authorize = botAuthorization(c, logger);
   const app = new App({
     authorize,
-    receiver,
-    socketMode,
-    appToken: c.SLACK_APP_TOKEN,
+    receiver: socket?.receiver ?? receiver,
     signingSecret: socketMode ? undefined : c.SLACK_SIGNING_SECRET,
     logger: boltLogger(logger),
     logLevel: LogLevel.INFO,
@@ -98,21 +115,32 @@ export function createBot(o: BotOptions): Bot {
   app.error(async (e) => {
     logger.error({ err: e.message }, 'unhandled Bolt error');
   });
-  const front = createHttpFront({ receiver, metrics: o.metrics, ready: o.ready, logger });
+  const front = createHttpFront({ receiver, metrics: o.metrics, ready: o.ready, logger, signingSecret: receiver ? c.SLACK_SIGNING_SECRET : undefined });
   return {
     app,
+    // The front listens first, so /healthz answers whatever Slack does. Then the bot token is checked
+    // (bounded retries; a refused token stops the start). In Socket Mode start() then only sets the
+    // connection going and resolves: Slack may be unreachable for minutes, and waiting for it here
+    // would keep the scheduler stopped and, under a process manager, get the process restarted in a
+    // loop for nothing. The supervisor reconnects by itself; /readyz answers 503 until the link is up.
     async start() {
-      await authorize();
-      if (socketMode) await app.start();
       await new Promise<void>((resolve, reject) => {
         front.server.once('error', reject);
         front.server.listen(c.PORT, c.HOST, () => resolve());
       });
+      try {
+        await authorize();
+      } catch (e) {
+        await new Promise<void>((r) => front.server.close(() => r()));
+        throw e;
+      }
+      socket?.start();
       const port = (front.server.address() as AddressInfo).port;
       logger.info({ mode: socketMode ? 'socket' : 'http', host: c.HOST, port }, 'bot started');
       return port;
     },
     drain: () => front.drain(),
+    connection: () => socket?.state ?? 'http',
     async settle(ms) {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => (timer = setTimeout(r, ms)))]);
@@ -121,7 +149,7 @@ export function createBot(o: BotOptions): Bot {
     },
     async stop() {
       front.drain();
-      if (socketMode) await app.stop();
+      await socket?.stop();
       front.server.closeIdleConnections();
       await new Promise<void>((r) => front.server.close(() => r()));
     },

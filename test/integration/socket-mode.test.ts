@@ -1,0 +1,211 @@
+import { startSlackDouble, type SlackDouble } from '../../src/sandbox/slack-api';
+import { reconnectDelay } from '../../src/slack/socket';
+import { startSlackSocketDouble, type SlackSocketDouble } from '../doubles/slack-socket';
+import { metric, startHarness, type Harness } from '../helpers/harness';
+
+const APP_TOKEN = 'xapp-1-A0WXA-1-TESTAPPTOKEN0123456789';
+/** Short backoff so reconnects happen in milliseconds; the logic is the production one. */
+const FAST = { minDelayMs: 20, maxDelayMs: 200 };
+const OPEN = 'apps.connections.open';
+
+/** Polls `check` until it returns something truthy; fails with `what` after timeoutMs. */
+async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+async function get(h: Harness, path: string): Promise<{ status: number; body: string }> {
+  const res = await fetch(`${h.baseUrl}${path}`);
+  return { status: res.status, body: await res.text() };
+}
+
+const readyz = async (h: Harness) => {
+  const r = await get(h, '/readyz');
+  return { status: r.status, checks: (JSON.parse(r.body) as { checks: Record<string, string> }).checks };
+};
+const gauge = async (h: Harness) => metric((await get(h, '/metrics')).body, 'wxa_slack_socket_connected');
+
+/**
+ * Makes apps.connections.open fail from now on, one planned fault per call as each arrives
+ * (so the outage lasts exactly as long as the test wants), until the returned function is called.
+ */
+function outage(slack: SlackDouble, plan: (n: number) => Parameters<SlackDouble['fail']>[1]): { failed: () => number; end: () => void } {
+  let n = 0;
+  let on = true;
+  const off = slack.onCall((c) => {
+    if (on && c.method === OPEN) slack.fail(OPEN, plan(n++));
+  });
+  return {
+    failed: () => n,
+    end: () => {
+      on = false;
+      off();
+    },
+  };
+}
+
+describe('Socket Mode reconnect backoff', () => {
+  test('grows from the minimum, jittered between half and all of the step, capped at the maximum however long Slack is down', () => {
+    const lo = (n: number) => reconnectDelay(n, 1_000, 30_000, () => 0);
+    const hi = (n: number) => reconnectDelay(n, 1_000, 30_000, () => 1);
+    expect([1, 2, 3, 4, 5, 6].map(hi)).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 30_000]);
+    expect([1, 2, 3].map(lo)).toEqual([500, 1_000, 2_000]);
+    for (const n of [7, 50, 1_000, 1e9]) {
+      expect(hi(n)).toBe(30_000);
+      expect(lo(n)).toBe(15_000);
+    }
+  });
+});
+
+describe('Socket Mode', () => {
+  let slack: SlackDouble;
+  let socket: SlackSocketDouble;
+  let running: Harness | undefined;
+  let rejections: unknown[];
+  const onRejection = (r: unknown) => rejections.push(r);
+
+  beforeEach(async () => {
+    rejections = [];
+    process.on('unhandledRejection', onRejection);
+    slack = await startSlackDouble();
+    socket = (await startSlackSocketDouble()).attach(slack);
+  });
+  afterEach(async () => {
+    await running?.close();
+    running = undefined;
+    await socket.close();
+    await slack.close();
+    process.off('unhandledRejection', onRejection);
+  });
+
+  const start = async (reconnect = FAST) => {
+    running = await startHarness({ SLACK_APP_TOKEN: APP_TOKEN }, { slack, socketReconnect: reconnect });
+    return running;
+  };
+  const connected = (h: Harness) => until(() => h.runtime.bot.connection() === 'connected', 'the bot connected');
+
+  /** A /retain command over the socket: resolves once acked and the report is in the channel. */
+  async function retain(h: Harness, week: string) {
+    const uploads = slack.callsTo('files.completeUploadExternal').length;
+    const id = socket.sendCommand({ command: '/retain', text: `weekly ${week}`, response_url: slack.responseUrl() });
+    const ack = await socket.waitForAck(id);
+    await slack.waitFor(() => slack.callsTo('files.completeUploadExternal').length === uploads + 1);
+    return ack;
+  }
+
+  test('a slash command envelope is acked over the socket with "Preparing…" and the report is posted', async () => {
+    const h = await start();
+    await connected(h);
+    expect(socket.connections).toBe(1);
+    const [open] = slack.callsTo(OPEN);
+    expect(open.headers.authorization).toBe(`Bearer ${APP_TOKEN}`); // the app-level token, not the bot's
+
+    const ack = await retain(h, '2017-03-06');
+    expect(ack.payload).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('Preparing') });
+    const [post] = slack.callsTo('chat.postMessage');
+    expect(post.args.channel).toBe('C0REPORTS');
+    expect(post.headers.authorization).toMatch(/^Bearer xoxb-/);
+    expect(slack.callsTo('files.completeUploadExternal')).toHaveLength(1);
+
+    const text = (await get(h, '/metrics')).body;
+    expect(metric(text, 'wxa_slack_socket_connected')).toBe(1);
+    expect(metric(text, 'wxa_ack_seconds_count', { command: '/retain' })).toBe(1);
+    expect(metric(text, 'wxa_commands_total', { command: '/retain', outcome: 'posted' })).toBe(1);
+    const ready = await readyz(h);
+    expect(ready.status).toBe(200);
+    expect(ready.checks.slack_socket).toBe('ok');
+  });
+
+  test('link dropped, then apps.connections.open answers 500 (more than 4 times) and resets: stays up, not ready, reconnects by itself', async () => {
+    const h = await start();
+    await connected(h);
+    await retain(h, '2017-03-06');
+    const opensBefore = slack.callsTo(OPEN).length;
+
+    // Five 500s, a reset connection, then 500s until the outage ends.
+    const down = outage(slack, (n) => (n === 5 ? { reset: true } : { status: 500 }));
+    socket.drop();
+
+    const seen = await until(async () => {
+      // /healthz answers throughout; /readyz names the socket as the reason.
+      expect((await get(h, '/healthz')).status).toBe(200);
+      const r = await readyz(h);
+      return r.status === 503 && /^disconnected/.test(r.checks.slack_socket ?? '') && r;
+    }, '/readyz to report the socket disconnected');
+    expect(seen.checks.slack_socket).toBe('disconnected: reconnecting to Slack (Socket Mode)');
+    expect(await gauge(h)).toBe(0);
+
+    await until(() => down.failed() >= 8, 'eight failed apps.connections.open calls');
+    expect(h.runtime.bot.connection()).not.toBe('connected');
+    expect((await get(h, '/healthz')).status).toBe(200);
+    expect((await readyz(h)).status).toBe(503);
+    expect(await gauge(h)).toBe(0);
+
+    down.end();
+    await connected(h);
+    expect(slack.callsTo(OPEN).length).toBe(opensBefore + down.failed() + 1);
+    expect(socket.connections).toBe(2);
+    await retain(h, '2017-03-13');
+    expect(await gauge(h)).toBe(1);
+    expect((await readyz(h)).status).toBe(200);
+
+    expect(rejections).toEqual([]);
+    const warnings = h.logLines().filter((l) => l.msg === 'could not connect to Slack (Socket Mode); will try again');
+    expect(warnings.length).toBeGreaterThanOrEqual(8);
+    expect(warnings.map((l) => l.err)).toContain('An HTTP protocol error occurred: statusCode = 500');
+    expect(h.logs.text).not.toContain('TESTAPPTOKEN');
+  });
+
+  test('disconnect (refresh_requested) from Slack: a clean reconnect on a fresh URL, commands served on the new link', async () => {
+    const h = await start();
+    await connected(h);
+    socket.disconnect('refresh_requested');
+    await socket.waitFor(() => socket.connections === 2 && socket.openConnections === 1, 'the new link, the old one closed');
+    await connected(h);
+    expect(slack.callsTo(OPEN)).toHaveLength(2);
+    expect(socket.refused).toBe(0); // a fresh ticket, not the old URL again
+    const ack = await retain(h, '2017-03-06');
+    expect(ack.payload).toMatchObject({ response_type: 'ephemeral' });
+    expect(h.logLines().some((l) => l.msg === 'could not connect to Slack (Socket Mode); will try again')).toBe(false);
+    expect(rejections).toEqual([]);
+  });
+
+  test('start-up while apps.connections.open fails: /healthz answers at once, the bot connects once Slack answers', async () => {
+    const down = outage(slack, (n) => (n % 3 === 2 ? { reset: true } : { status: 500 }));
+    const h = await start();
+    expect((await get(h, '/healthz')).status).toBe(200);
+    await until(() => down.failed() >= 6, 'six failed apps.connections.open calls');
+    expect((await get(h, '/healthz')).status).toBe(200);
+    const r = await readyz(h);
+    expect(r.status).toBe(503);
+    expect(r.checks.slack_socket).toMatch(/^(disconnected|connecting)/);
+    expect(await gauge(h)).toBe(0);
+
+    down.end();
+    await connected(h);
+    await retain(h, '2017-03-06');
+    expect((await readyz(h)).status).toBe(200);
+    expect(rejections).toEqual([]);
+  });
+
+  test('stop() during a long reconnect backoff is quick and leaves nothing reconnecting', async () => {
+    const h = await start({ minDelayMs: 60_000, maxDelayMs: 120_000 });
+    await connected(h);
+    const opens = slack.callsTo(OPEN).length;
+    socket.drop();
+    // A link that drops soon after opening waits a backoff (here at least 30 s) before the next attempt.
+    await until(() => h.runtime.bot.connection() === 'disconnected', 'the bot to notice the drop');
+    const t0 = Date.now();
+    running = undefined;
+    await h.close();
+    expect(Date.now() - t0).toBeLessThan(3_000);
+    expect(h.runtime.bot.connection()).toBe('disconnected');
+    expect(slack.callsTo(OPEN)).toHaveLength(opens);
+    expect(rejections).toEqual([]);
+  });
+});
