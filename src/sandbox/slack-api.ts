@@ -22,7 +22,8 @@ export interface Upload {
   filename: string | undefined;
 }
 
-export type SlackFault = { status: 429; retryAfterSec: number } | { status: 500 } | { error: string };
+/** One failed answer: an HTTP status, a Slack error, or (reset) the connection destroyed without an answer. */
+export type SlackFault = { status: 429; retryAfterSec: number } | { status: 500 } | { error: string } | { reset: true };
 
 export class SlackDouble {
   readonly calls: RecordedCall[] = [];
@@ -38,6 +39,12 @@ export class SlackDouble {
   private port = 0;
   private nextId = 1;
   private readonly pendingFiles = new Map<string, { filename: string; length: number }>();
+  private readonly gates = new Map<string, (call: RecordedCall) => Promise<void>>();
+  /**
+   * What apps.connections.open answers as the Socket Mode WebSocket URL (a function is asked on
+   * every call, for a fresh ticket). Unset: the method answers unknown_method.
+   */
+  socketUrl: string | (() => string) | undefined;
 
   /**
    * The benchmark turns keepUploadBytes off so thousands of PNGs are not kept in memory, and
@@ -89,6 +96,15 @@ export class SlackDouble {
     return this.opts.memberEverywhere === true || this.members.has(channel);
   }
 
+  /**
+   * Before answering a call of `method`, waits for `fn` (recorded already): a test does something
+   * at that exact point, e.g. stops the bot's store between a post and its record.
+   */
+  gate(method: string, fn: ((call: RecordedCall) => Promise<void>) | undefined): void {
+    if (fn) this.gates.set(method, fn);
+    else this.gates.delete(method);
+  }
+
   /** Calls `fn` with every Web API call as it is recorded; returns a function that stops it. */
   onCall(fn: (call: RecordedCall) => void): () => void {
     this.events.on('call', fn);
@@ -133,19 +149,22 @@ export class SlackDouble {
       const call = { method, args, headers: req.headers, at: Date.now() };
       this.calls.push(call);
       this.events.emit('call', call);
+      const gate = this.gates.get(method);
+      if (gate) await gate(call);
       const fault = this.faults.get(method)?.shift();
+      if (fault && 'reset' in fault) return void req.socket.destroy();
       if (fault && 'status' in fault) {
         const headers: Record<string, string> = fault.status === 429 ? { 'retry-after': String(fault.retryAfterSec) } : {};
         return void res.writeHead(fault.status, headers).end();
       }
-      const body = fault ? { ok: false, error: fault.error } : this.api(method, args);
+      const body = fault ? { ok: false, error: fault.error } : this.api(method, args, req.headers);
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     } finally {
       this.events.emit('request');
     }
   }
 
-  private api(method: string, a: Record<string, unknown>): Record<string, unknown> {
+  private api(method: string, a: Record<string, unknown>, headers: http.IncomingHttpHeaders = {}): Record<string, unknown> {
     const channel = String(a.channel ?? a.channel_id ?? '');
     switch (method) {
       case 'auth.test':
@@ -167,6 +186,13 @@ export class SlackDouble {
         const files = (Array.isArray(a.files) ? a.files : []) as { id: string; title?: string }[];
         return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title, name: this.pendingFiles.get(f.id)?.filename })) };
       }
+      case 'apps.connections.open': {
+        const url = typeof this.socketUrl === 'function' ? this.socketUrl() : this.socketUrl;
+        if (!url) return { ok: false, error: 'unknown_method' };
+        // Slack wants the app-level token here, never the bot token.
+        if (!/^Bearer xapp-/.test(String(headers.authorization ?? ''))) return { ok: false, error: 'not_allowed_token_type' };
+        return { ok: true, url };
+      }
       default:
         return { ok: false, error: 'unknown_method' };
     }
@@ -174,6 +200,7 @@ export class SlackDouble {
 
   private async upload(fileId: string, req: http.IncomingMessage, raw: Buffer, res: http.ServerResponse): Promise<void> {
     const fault = this.faults.get('upload')?.shift();
+    if (fault && 'reset' in fault) return void req.socket.destroy();
     if (fault && 'status' in fault) {
       this.calls.push({ method: 'upload', args: { fileId, failed: fault.status }, headers: req.headers, at: Date.now() });
       const headers: Record<string, string> = fault.status === 429 ? { 'retry-after': String(fault.retryAfterSec) } : {};

@@ -25,6 +25,7 @@ export async function runDue(store: Store, runner: ScheduleRunner, now: Date): P
   for (const r of await store.dueRuns(now.getTime())) {
     const s = await store.getSchedule(r.scheduleId);
     if (!s) continue;
-    await runner.run(s, periodContaining(s.granularity, r.periodBegin));
+    // The run's own key: a manual run taken over stays that run (and resumes what it delivered).
+    await runner.run(s, periodContaining(s.granularity, r.periodBegin), { key: r.key });
   }
 }

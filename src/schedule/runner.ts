@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import { backOff } from 'exponential-backoff';
 import { JobsClosedError } from '../jobs';
 import type { Logger } from '../log';
 import { produceReport, runReportJob } from '../pipeline';
@@ -7,7 +8,7 @@ import type { Metrics } from '../metrics';
 import { reportTitle } from '../render/blocks';
 import { deliverReport } from '../slack/deliver';
 import { DeliveryError, userMessage } from '../slack/errors';
-import type { RunRecord, Schedule, Store } from '../store/types';
+import type { DeliveredParts, RunPatch, RunRecord, Schedule, Store } from '../store/types';
 import { WeChatError } from '../wechat/errors';
 import { formatRange, type Period } from '../wechat/period';
 import { reportKind, runKey } from './spec';
@@ -19,9 +20,12 @@ export interface RunnerSettings {
   retryIntervalMs: number;
   /** ... for this long, then post a notice instead. */
   retryWindowMs: number;
+  /** Store writes once something reached Slack (Redis restarting, a full disk): tried this often. */
+  storeRetry?: { attempts: number; initialDelayMs: number; maxDelayMs: number };
 }
 
 export const DEFAULT_RUNNER_SETTINGS: RunnerSettings = { leaseMs: 60_000, retryIntervalMs: 30 * 60_000, retryWindowMs: 6 * 3_600_000 };
+const DEFAULT_STORE_RETRY = { attempts: 8, initialDelayMs: 250, maxDelayMs: 4_000 };
 
 export type RunOutcome =
   | { outcome: 'posted' | 'not_ready_notice' | 'failed'; key: string }
@@ -44,19 +48,30 @@ export interface RunnerDeps {
 
 class NoDataYet extends Error {}
 
+const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+const complete = (d: DeliveredParts | undefined) => Boolean(d?.ts !== undefined && d.fileIds?.length);
+
 /**
  * Posts a schedule's report for one period, exactly once however many instances try: the run's
- * idempotency key (schedule id + period) is claimed in the store before anything is fetched.
+ * idempotency key (schedule id + period) is claimed in the store before anything is fetched, and
+ * each part that reaches Slack (summary, chart) is recorded before the next, so a takeover resumes
+ * instead of posting again.
  */
 export class ScheduleRunner {
   private readonly now: () => number;
+  /**
+   * What this process delivered but could not yet record in the store: if the store comes back
+   * before the run is marked, our own retake (runDue) resumes from here instead of re-posting.
+   */
+  private readonly unrecorded = new Map<string, DeliveredParts>();
 
   constructor(private readonly d: RunnerDeps) {
     this.now = d.now ?? Date.now;
   }
 
-  async run(s: Schedule, period: Period, opts: { manual?: boolean } = {}): Promise<RunOutcome> {
-    const key = opts.manual ? `${runKey(s.id, period)}:manual:${this.now()}` : runKey(s.id, period);
+  /** `key` resumes that run (a takeover); otherwise the schedule's key for the period (or a manual one). */
+  async run(s: Schedule, period: Period, opts: { manual?: boolean; key?: string } = {}): Promise<RunOutcome> {
+    const key = opts.key ?? (opts.manual ? `${runKey(s.id, period)}:manual:${this.now()}` : runKey(s.id, period));
     const { store, owner, settings } = this.d;
     const claimed = await store.claimRun(key, s.id, period.begin, owner, settings.leaseMs, this.now());
     const log = this.d.logger.child({ schedule: s.id, runKey: key, owner });
@@ -64,7 +79,7 @@ export class ScheduleRunner {
       log.debug('run already taken or finished elsewhere');
       return this.done({ outcome: 'skipped', key }, s);
     }
-    log.info({ attempt: claimed.attempts, period }, 'scheduled run started');
+    log.info({ attempt: claimed.attempts, period, resumed: claimed.delivered }, 'scheduled run started');
     // Keep the lease while we work so nobody takes over a slow but live run.
     const renew = setInterval(() => {
       void store.updateRun(key, owner, { leaseUntil: this.now() + settings.leaseMs }, this.now()).catch(() => undefined);
@@ -76,23 +91,61 @@ export class ScheduleRunner {
     }
   }
 
+  /**
+   * Writes to the run record with bounded retries. Once a part is in Slack a failed write is not a
+   * delivery failure: it is retried, then logged, and the run goes on.
+   */
+  private async record(key: string, patch: RunPatch, log: Logger, what: string): Promise<boolean> {
+    const retry = this.d.settings.storeRetry ?? DEFAULT_STORE_RETRY;
+    let attempt = 0;
+    try {
+      const mine = await backOff(
+        async () => {
+          attempt++;
+          return this.d.store.updateRun(key, this.d.owner, patch, this.now());
+        },
+        {
+          numOfAttempts: retry.attempts,
+          startingDelay: retry.initialDelayMs,
+          maxDelay: retry.maxDelayMs,
+          jitter: 'full',
+          retry: (e: unknown) => {
+            log.warn({ err: errText(e), attempt, what }, 'store write failed; retrying');
+            return true;
+          },
+        },
+      );
+      if (!mine) log.warn({ what }, 'the run was taken over by another instance before it could be recorded');
+      return mine;
+    } catch (e) {
+      log.error({ err: errText(e), attempts: attempt, what }, 'store write failed for good; the report is in Slack but the run record is behind');
+      return false;
+    }
+  }
+
   private async attempt(s: Schedule, period: Period, run: RunRecord, log: Logger): Promise<RunOutcome> {
     const { store, owner, settings } = this.d;
     const key = run.key;
-    const finish = (state: 'posted' | 'not_ready_notice' | 'failed', detail: string) => store.updateRun(key, owner, { state, detail, leaseUntil: 0 }, this.now());
+    const title = reportTitle({ kind: reportKind(s.report), period });
+    let delivered: DeliveredParts = { ...run.delivered, ...this.unrecorded.get(key) };
     try {
-      const app = await this.d.apps.resolve(s.app, s.channel);
-      if (!app.ok) throw new DeliveryError('app', app.error);
-      const ctx = { ...app.app.context, logger: log, metrics: this.d.metrics };
-      const rendered = await runReportJob(ctx, async () => {
-        const r = await produceReport({ kind: reportKind(s.report), period, notes: [] }, ctx);
-        if (r.report.empty) throw new NoDataYet();
-        await deliverReport(this.d.slack, s.channel, r, (method, error) => this.d.metrics?.slackErrors.inc({ method, error }));
-        return r;
-      });
-      await finish('posted', `posted ${reportTitle(rendered.report)}`);
-      log.info({ outcome: 'posted' }, 'scheduled run posted');
-      return { outcome: 'posted', key };
+      if (!complete(delivered)) {
+        const app = await this.d.apps.resolve(s.app, s.channel);
+        if (!app.ok) throw new DeliveryError('app', app.error);
+        const ctx = { ...app.app.context, logger: log, metrics: this.d.metrics };
+        const onPart = async (part: DeliveredParts) => {
+          delivered = { ...delivered, ...part };
+          this.unrecorded.set(key, delivered);
+          if (await this.record(key, { delivered }, log, complete(delivered) ? 'chart delivered' : 'summary delivered')) this.unrecorded.delete(key);
+        };
+        await runReportJob(ctx, async (deadline) => {
+          const r = await produceReport({ kind: reportKind(s.report), period, notes: [] }, ctx, deadline);
+          if (r.report.empty) throw new NoDataYet();
+          await deliverReport(this.d.slack, s.channel, r, (method, error) => this.d.metrics?.slackErrors.inc({ method, error }), { done: delivered, onPart });
+        });
+      } else {
+        log.info({ delivered }, 'already in Slack: only marking the run posted');
+      }
     } catch (e) {
       if (e instanceof JobsClosedError) {
         // Shutting down before the run began: its lease lapses and catch-up or another instance takes it.
@@ -110,18 +163,22 @@ export class ScheduleRunner {
         const hours = Math.round(settings.retryWindowMs / 360_000) / 10;
         await this.notice(
           s,
-          `:hourglass: The scheduled ${reportTitle({ kind: reportKind(s.report), period }).toLowerCase()} is not available: WeChat still had no data for ${formatRange(period)} after ${hours} hours of retries. Run \`/wxa schedule run ${s.id}\` later to post it.`,
+          `:hourglass: The scheduled ${title.toLowerCase()} is not available: WeChat still had no data for ${formatRange(period)} after ${hours} hours of retries. Run \`/wxa schedule run ${s.id}\` later to post it.`,
           log,
         );
-        await finish('not_ready_notice', 'WeChat data was still not ready; posted a notice');
+        await this.record(key, { state: 'not_ready_notice', detail: 'WeChat data was still not ready; posted a notice', leaseUntil: 0 }, log, 'not-ready mark');
         return { outcome: 'not_ready_notice', key };
       }
       const detail = userMessage(e, key).replace(/^:warning: /, '');
-      log.warn({ outcome: 'failed', err: e instanceof Error ? e.message : String(e) }, 'scheduled run failed');
+      log.warn({ outcome: 'failed', err: errText(e), delivered }, 'scheduled run failed');
       await this.notice(s, `:warning: Scheduled report \`${s.id}\` (${formatRange(period)}) could not be posted: ${detail}`, log);
-      await finish('failed', detail);
+      await this.record(key, { state: 'failed', detail, leaseUntil: 0 }, log, 'failed mark');
       return { outcome: 'failed', key };
     }
+    // In Slack: from here on nothing is a delivery failure, whatever the store does.
+    if (await this.record(key, { state: 'posted', detail: `posted ${title}`, leaseUntil: 0, delivered }, log, 'posted mark')) this.unrecorded.delete(key);
+    log.info({ outcome: 'posted', delivered }, 'scheduled run posted');
+    return { outcome: 'posted', key };
   }
 
   private async notice(s: Schedule, text: string, log: Logger): Promise<void> {

@@ -1,6 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import type { RenderedReport } from '../pipeline';
 import { reportTitle } from '../render/blocks';
+import { escapeMrkdwn } from '../reports/request';
+import type { DeliveredParts } from '../store/types';
 import { DeliveryError, slackErrorCode } from './errors';
 
 const NOT_MEMBER = new Set(['not_in_channel', 'channel_not_found']);
@@ -36,7 +38,7 @@ async function asMember<T>(client: WebClient, channel: string, call: () => Promi
 }
 
 export interface Delivered {
-  ts: string | undefined;
+  ts: string;
   fileIds: string[];
 }
 
@@ -51,13 +53,29 @@ function counted<T>(method: string, call: () => Promise<T>, onError?: SlackError
     });
 }
 
-/** Posts the summary into the channel, then uploads the chart there (files.uploadV2). */
-export async function deliverReport(client: WebClient, channel: string, r: RenderedReport, onError?: SlackErrorHook): Promise<Delivered> {
-  const posted = await asMember(
-    client,
-    channel,
-    counted('chat.postMessage', () => client.chat.postMessage({ channel, text: r.message.text, blocks: r.message.blocks, unfurl_links: false, unfurl_media: false }), onError),
-  );
+export interface DeliverOptions {
+  /** Parts already in the channel (a resumed scheduled run): not posted again. */
+  done?: DeliveredParts;
+  /** Awaited after each part reaches Slack, before the next: where a resumable caller records it. */
+  onPart?: (delivered: DeliveredParts) => Promise<void>;
+}
+
+/**
+ * Posts the summary into the channel, then uploads the chart there (files.uploadV2). Each part is
+ * skipped if `done` says it is already there, and reported to `onPart` before the next one starts.
+ */
+export async function deliverReport(client: WebClient, channel: string, r: RenderedReport, onError?: SlackErrorHook, o: DeliverOptions = {}): Promise<Delivered> {
+  let ts = o.done?.ts;
+  if (ts === undefined) {
+    const posted = await asMember(
+      client,
+      channel,
+      counted('chat.postMessage', () => client.chat.postMessage({ channel, text: r.message.text, blocks: r.message.blocks, unfurl_links: false, unfurl_media: false }), onError),
+    );
+    ts = posted.ts ?? '';
+    await o.onPart?.({ ts });
+  }
+  if (o.done?.fileIds?.length) return { ts, fileIds: o.done.fileIds };
   const uploaded = await asMember(client, channel, counted('files.uploadV2', () =>
     client.filesUploadV2({
       channel_id: channel,
@@ -70,12 +88,13 @@ export async function deliverReport(client: WebClient, channel: string, r: Rende
     if (e instanceof DeliveryError) throw e;
     throw new DeliveryError(
       'upload_failed',
-      `The summary is posted, but Slack refused the chart upload (${slackErrorCode(e) ?? 'upload failed'}). Run the command again in a minute to get the chart.`,
+      `The summary is posted, but Slack refused the chart upload (${escapeMrkdwn((slackErrorCode(e) ?? 'upload failed').slice(0, 60))}). Run the command again in a minute to get the chart.`,
     );
   });
   const fileIds: string[] = [];
   for (const completion of (uploaded as { files?: { files?: { id?: string }[] }[] }).files ?? []) {
     for (const f of completion.files ?? []) if (f.id) fileIds.push(f.id);
   }
-  return { ts: posted.ts, fileIds };
+  await o.onPart?.({ ts, fileIds });
+  return { ts, fileIds };
 }

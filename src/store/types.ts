@@ -36,9 +36,20 @@ export interface RunRecord {
   firstAttemptAt: number;
   detail: string | null;
   updatedAt: number;
+  /**
+   * What already reached Slack, recorded after each step so that a takeover (the owner died, or its
+   * store writes failed) resumes from there instead of posting the report again.
+   */
+  delivered?: DeliveredParts;
 }
 
-export type RunPatch = Partial<Pick<RunRecord, 'state' | 'leaseUntil' | 'nextAttemptAt' | 'detail'>>;
+/** The parts of a report that are in the channel: the summary message's ts, the chart's file ids. */
+export interface DeliveredParts {
+  ts?: string;
+  fileIds?: string[];
+}
+
+export type RunPatch = Partial<Pick<RunRecord, 'state' | 'leaseUntil' | 'nextAttemptAt' | 'detail' | 'delivered'>>;
 
 /**
  * Everything that must survive a restart or be shared between instances: schedules, the run log,
