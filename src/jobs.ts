@@ -8,6 +8,28 @@ export class JobsClosedError extends Error {
   }
 }
 
+/** Thrown when a job's work ran past the job deadline (REPORT_TIMEOUT_MS); its slot is freed. */
+export class JobTimeoutError extends Error {
+  override readonly name = 'JobTimeoutError';
+  constructor(readonly ms: number) {
+    super(`job deadline of ${ms} ms passed`);
+  }
+}
+
+/**
+ * Settles with `work`, or rejects with JobTimeoutError once `signal` fires: the caller stops
+ * waiting and frees its slot; the abandoned work ends by its own deadlines and is not used.
+ */
+export function untilDeadline<T>(work: Promise<T>, signal: AbortSignal | undefined, ms: number): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(new JobTimeoutError(ms));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new JobTimeoutError(ms));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 /**
  * The process-wide queue of report jobs (fetch, render, deliver), a few at a time. Unbounded, a
  * burst of 50 commands interleaves 50 jobs' callbacks on the event loop and every ack waits
@@ -20,12 +42,19 @@ export class ReportJobs {
   /** How to refuse each job still waiting for a slot. */
   private readonly refusals = new Set<() => void>();
 
-  constructor(readonly concurrency: number) {
+  /**
+   * @param deadlineMs each job's deadline from the moment it takes a slot: the job gets a signal
+   * that fires then (see untilDeadline), so one stuck report cannot hold a slot for ever.
+   */
+  constructor(
+    readonly concurrency: number,
+    readonly deadlineMs = 90_000,
+  ) {
     this.queue = new PQueue({ concurrency });
   }
 
   /** Runs `job` when a slot is free; `onStart` is told when it leaves the queue. */
-  run<T>(job: () => Promise<T>, onStart?: () => void): Promise<T> {
+  run<T>(job: (deadline: AbortSignal) => Promise<T>, onStart?: () => void): Promise<T> {
     if (this.closed) return Promise.reject(new JobsClosedError());
     return new Promise<T>((resolve, reject) => {
       const refuse = () => reject(new JobsClosedError());
@@ -37,7 +66,7 @@ export class ReportJobs {
           // Let I/O already waiting (other commands to ack) go first: a job starts with a few
           // milliseconds of synchronous work (cache reads, a batch of WeChat requests).
           await new Promise((r) => setImmediate(r));
-          return job();
+          return job(AbortSignal.timeout(this.deadlineMs));
         })
         .then(resolve, reject);
     });

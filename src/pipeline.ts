@@ -1,4 +1,4 @@
-import type { ReportJobs } from './jobs';
+import { untilDeadline, type ReportJobs } from './jobs';
 import type { Logger } from './log';
 import type { Metrics } from './metrics';
 import { silentLogger } from './log';
@@ -28,8 +28,11 @@ export interface ReportContext {
   jobs?: ReportJobs;
 }
 
-/** Runs one report job (produce and deliver) in the context's queue, or at once without one. */
-export function runReportJob<T>(ctx: ReportContext, job: () => Promise<T>, onStart?: () => void): Promise<T> {
+/**
+ * Runs one report job (produce and deliver) in the context's queue, or at once without one. The
+ * job is handed its deadline signal (none without a queue) to pass to produceReport.
+ */
+export function runReportJob<T>(ctx: ReportContext, job: (deadline?: AbortSignal) => Promise<T>, onStart?: () => void): Promise<T> {
   if (ctx.jobs) return ctx.jobs.run(job, onStart);
   onStart?.();
   return job();
@@ -44,12 +47,14 @@ export interface RenderedReport {
 
 /**
  * The one path every report takes, whoever asked (slash command, schedule, CLI):
- * fetch from WeChat -> plain Report model -> Block Kit message and PNG chart.
+ * fetch from WeChat -> plain Report model -> Block Kit message and PNG chart. With a `deadline`
+ * (the job's), it rejects with JobTimeoutError once that passes, so nothing late is delivered.
  */
-export function produceReport(req: ReportRequest, ctx: ReportContext): Promise<RenderedReport> {
-  if (!ctx.flights) return produce(req, ctx);
+export function produceReport(req: ReportRequest, ctx: ReportContext, deadline?: AbortSignal): Promise<RenderedReport> {
+  if (!ctx.flights) return untilDeadline(produce(req, ctx), deadline, ctx.jobs?.deadlineMs ?? 0);
   const key = `${ctx.appName}:${req.kind}:${req.period.granularity}:${req.period.begin}:${req.notes.join('|')}`;
-  return ctx.flights.run(key, () => produce(req, ctx));
+  // Past the deadline this caller stops waiting (and delivers nothing); the shared work goes on for others.
+  return untilDeadline(ctx.flights.run(key, () => produce(req, ctx)), deadline, ctx.jobs?.deadlineMs ?? 0);
 }
 
 async function produce(req: ReportRequest, ctx: ReportContext): Promise<RenderedReport> {

@@ -12,8 +12,10 @@ import { LocalScheduler } from './schedule/local';
 import { ScheduleRunner, type RunOutcome } from './schedule/runner';
 import { ScheduleService } from './schedule/service';
 import type { Scheduler } from './schedule/types';
-import { createBot, type Bot } from './slack/app';
+import { createBot, type Bot, type BotOptions } from './slack/app';
 import { createWebClient } from './slack/client';
+import { slackTokenCheck } from './slack/health';
+import type { TokenCache } from './wechat/token';
 import type { Readiness } from './slack/http';
 import { createStore, type Store } from './store';
 import type { Schedule } from './store/types';
@@ -38,6 +40,8 @@ export interface RuntimeOptions {
   onRunOutcome?: (o: RunOutcome, s: Schedule) => void;
   env?: NodeJS.ProcessEnv;
   stillWorkingMs?: number;
+  /** Socket Mode reconnect backoff, passed to the bot (tests shorten it). */
+  socketReconnect?: BotOptions['socketReconnect'];
 }
 
 /** SIGTERM budget: Kubernetes and most process managers give 30 s before SIGKILL. */
@@ -52,6 +56,25 @@ async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<
   }
 }
 
+/** How long readiness waits after a failed token fetch before it may trigger another. */
+const TOKEN_RETRY_FROM_READYZ_MS = 30_000;
+
+/**
+ * A mini program's token as readiness sees it. Anyone may call /readyz, so it reads the cache's
+ * state and fetches only when nothing is known yet or the last failure is 30 s old; concurrent
+ * checks share that one fetch (the cache's single flight).
+ */
+async function tokenReadiness(tokens: TokenCache): Promise<string> {
+  let h = tokens.health();
+  if (h.state === 'ok') return 'ok';
+  if (h.state === 'unknown' || h.fetching || Date.now() - h.at >= TOKEN_RETRY_FROM_READYZ_MS) {
+    await withTimeout(tokens.get(), 3000, 'access_token').catch(() => undefined);
+    h = tokens.health();
+  }
+  if (h.state === 'ok') return 'ok';
+  return h.state === 'failed' ? h.reason : 'no access_token yet: WeChat has not answered the token request';
+}
+
 /** Everything `npm start` runs: store, mini programs, scheduler, Slack app, HTTP front. */
 export async function startRuntime(config: Config, logger: Logger, opts: RuntimeOptions = {}): Promise<Runtime> {
   registerConfigSecrets(config);
@@ -63,7 +86,7 @@ export async function startRuntime(config: Config, logger: Logger, opts: Runtime
     onRender: (s) => metrics.renderSeconds.observe(s),
     onCacheHit: () => metrics.chartCacheHits.inc(),
   });
-  const jobs = new ReportJobs(config.REPORT_CONCURRENCY ?? defaultReportConcurrency(charts.threads));
+  const jobs = new ReportJobs(config.REPORT_CONCURRENCY ?? defaultReportConcurrency(charts.threads), config.REPORT_TIMEOUT_MS);
   metrics.jobs = jobs;
   const { apps: appList, defaultApp } = await createApps(config, opts.env ?? process.env, { logger, shared: { store, owner }, metrics, charts, jobs });
   const apps = new AppDirectory(appList, store, defaultApp);
@@ -83,21 +106,25 @@ export async function startRuntime(config: Config, logger: Logger, opts: Runtime
     : new LocalScheduler(store, runner, schedLog, Math.min(60_000, config.SCHEDULER_LEASE_MS));
   const schedules = new ScheduleService({ store, scheduler, runner, apps, admins: adminUsers(config), defaultTimezone: config.REPORT_TIMEZONE });
 
+  const slackToken = slackTokenCheck(createWebClient(config, logger));
   const ready = async (): Promise<Readiness> => {
     const checks: Record<string, string> = {};
     await withTimeout(store.ping(), 2000, 'store ping').then(
       () => (checks[store.kind] = 'ok'),
       (e: unknown) => (checks[store.kind] = e instanceof Error ? e.message : String(e)),
     );
-    for (const a of apps.all) {
-      await withTimeout(a.context.client.tokenCache.get(), 3000, 'access_token').then(
-        () => (checks[`token:${a.name}`] = 'ok'),
-        (e: unknown) => (checks[`token:${a.name}`] = e instanceof Error ? e.message : String(e)),
-      );
+    // Cached state only: readiness never sends WeChat more than one token request per 30 s.
+    for (const a of apps.all) checks[`token:${a.name}`] = await tokenReadiness(a.context.client.tokenCache);
+    checks.slack_token = await withTimeout(slackToken(), 3000, 'Slack auth.test').catch((e: unknown) => (e instanceof Error ? e.message : String(e)));
+    // Socket Mode: not ready while the link to Slack is down (commands cannot reach us).
+    const socket = bot.connection();
+    if (socket !== 'http') {
+      checks.slack_socket =
+        socket === 'connected' ? 'ok' : socket === 'connecting' ? 'connecting to Slack (Socket Mode)…' : 'disconnected: reconnecting to Slack (Socket Mode)';
     }
     return { ok: Object.values(checks).every((v) => v === 'ok'), checks };
   };
-  const bot = createBot({ config, apps, logger, metrics, ready, schedules, stillWorkingMs: opts.stillWorkingMs });
+  const bot = createBot({ config, apps, logger, metrics, ready, schedules, stillWorkingMs: opts.stillWorkingMs, socketReconnect: opts.socketReconnect });
   const port = await bot.start().catch(async (e: unknown) => {
     // Slack could not be reached or refused the token: release what was opened, keep the reason.
     for (const release of [() => scheduler.stop(0), () => apps.close(), () => charts.close(), () => store.close()]) await release().catch(() => undefined);

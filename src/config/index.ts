@@ -38,6 +38,7 @@ const schema = z
     RENDER_THREADS: z.coerce.number().int().min(0, 'must be 0 (render in the main thread) or more').max(64).default(availableParallelism()),
     RENDER_CACHE_MB: z.coerce.number().min(0, 'must be 0 (no cache) or more').default(64),
     REPORT_CONCURRENCY: z.coerce.number().int().min(1, 'must be at least 1').max(256, 'must be at most 256').optional(),
+    REPORT_TIMEOUT_MS: z.coerce.number().int().min(1000, 'must be at least 1000').max(600_000, 'must be at most 600000').default(90_000),
     SCHEDULER_LEASE_MS: z.coerce.number().int().min(500, 'must be at least 500').default(60_000),
   })
   .superRefine((c, ctx) => {

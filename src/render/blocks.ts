@@ -100,7 +100,7 @@ export function renderMessage(r: Report, o: RenderOptions = {}): RenderedMessage
   blocks.push(context(notes));
 
   const fallback = [
-    `${reportTitle(r)} (${r.appName}${r.sandbox ? ', sandbox data' : ''}):`,
+    `${reportTitle(r)} (${escapeMrkdwn(r.appName)}${r.sandbox ? ', sandbox data' : ''}):`,
     r.retention ? `${count(r.retention.newUsers.size)} new users, ${count(r.retention.activeUsers.size)} active users;` : '',
     `${count(visitors?.value ?? null)} visitors (${delta(visitors?.change ?? null)} vs previous ${u.noun}).`,
     r.empty ? 'WeChat returned no data for this period.' : '',

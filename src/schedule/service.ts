@@ -52,7 +52,7 @@ export class ScheduleService {
     const [sub = '', ...rest] = words;
     const action = sub.toLowerCase();
     const reply = (text: string, outcome: ScheduleReply['outcome']): ScheduleReply => ({ text, outcome, changed: outcome === 'changed' });
-    if (action === 'list') return reply(await this.list(), 'answered');
+    if (action === 'list') return reply(await this.list(who.channelId), 'answered');
     if (!['add', 'remove', 'run'].includes(action)) {
       return reply(`${action ? `${echo(sub)} is not a schedule command.` : 'Which schedule command?'}\n\n${scheduleUsage()}`, action ? 'rejected' : 'answered');
     }
@@ -95,15 +95,20 @@ export class ScheduleService {
     };
   }
 
-  private async list(): Promise<string> {
-    const all = await this.d.store.listSchedules();
-    if (all.length === 0) return 'No schedules yet. Add one with `/wxa schedule add` (defaults: weekly summary, Mondays at 10:00 Asia/Shanghai, in this channel).';
+  /**
+   * The schedules that post into this channel, of mini programs visible here: a list asked in one
+   * channel never shows another channel's schedules (it may be private) or another team's app.
+   */
+  private async list(channel: string): Promise<string> {
+    const visible = new Set(this.d.apps.visibleIn(channel).map((a) => a.name));
+    const all = (await this.d.store.listSchedules()).filter((s) => s.channel === channel && (!s.app || visible.has(s.app)));
+    if (all.length === 0) return 'No schedules yet in this channel. Add one with `/wxa schedule add` (defaults: weekly summary, Mondays at 10:00 Asia/Shanghai, in this channel).';
     const lines = await Promise.all(
       all.map(async (s) => {
         const last = await this.d.store.lastRun(s.id);
         return `• \`${s.id}\` ${s.granularity} ${s.report}, ${describeWhen(s)}, in <#${s.channel}>\n   next: ${formatInZone(nextFire(s, this.now()), s.timezone)} · last: ${lastOutcome(last, s.timezone)}`;
       }),
     );
-    return `*Schedules*\n${lines.join('\n')}`;
+    return `*Schedules in this channel*\n${lines.join('\n')}`;
   }
 }

@@ -1,5 +1,8 @@
 import http from 'node:http';
-import type { HTTPReceiver } from '@slack/bolt';
+import { parse as parseQuery } from 'node:querystring';
+import { isValidSlackRequest, type HTTPReceiver } from '@slack/bolt';
+import { LRUCache } from 'lru-cache';
+import getRawBody from 'raw-body';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 
@@ -14,8 +17,30 @@ export interface HttpServerOptions {
   metrics: Metrics;
   ready: () => Promise<Readiness>;
   logger: Logger;
+  /** Verifies signatures here too, so a replayed request can be recognised (HTTP mode). */
+  signingSecret?: string;
   /** Slack requests timestamped further ahead than this are refused (Bolt only refuses old ones). */
   maxFutureSkewSec?: number;
+}
+
+/** Slack's payloads are a few KB; anything near this is not from Slack and is refused unread. */
+export const MAX_BODY_BYTES = 256 * 1024;
+/** Bolt refuses requests older than 5 minutes; a signature seen within that window is a replay. */
+const REPLAY_WINDOW_MS = 5 * 60_000 + 30_000;
+
+/** Parsed the way Bolt parses it: must be a JSON object (a null or an array would crash Bolt's receiver). */
+export function slackBodyShapeOk(contentType: string | undefined, raw: string): boolean {
+  const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+  try {
+    if (contentType === 'application/x-www-form-urlencoded') {
+      const { payload } = parseQuery(raw);
+      if (payload === undefined) return true;
+      return typeof payload === 'string' && isObject(JSON.parse(payload));
+    }
+    return isObject(JSON.parse(raw));
+  } catch {
+    return false;
+  }
 }
 
 /** When each request arrived, for the ack latency histogram (read back through Bolt's customProperties). */
@@ -33,6 +58,51 @@ export interface HttpFront {
  */
 export function createHttpFront(o: HttpServerOptions): HttpFront {
   let draining = false;
+  const seen = new LRUCache<string, true>({ max: 100_000, ttl: REPLAY_WINDOW_MS });
+
+  /**
+   * Reads the body (refusing one over MAX_BODY_BYTES before buffering it), refuses replays and
+   * bodies Bolt cannot handle, then hands Bolt the request with its body already read.
+   */
+  const slackEvent = async (req: http.IncomingMessage, res: http.ServerResponse, receiver: HTTPReceiver): Promise<void> => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
+      res.setHeader('connection', 'close');
+      json(res, 413, { error: 'request body too large' });
+      req.destroy();
+      return;
+    }
+    let raw: Buffer;
+    try {
+      raw = await getRawBody(req, { limit: MAX_BODY_BYTES });
+    } catch {
+      res.setHeader('connection', 'close');
+      json(res, 413, { error: 'request body too large or cut short' });
+      req.destroy();
+      return;
+    }
+    const text = raw.toString('utf8');
+    const contentType = req.headers['content-type'];
+    const signature = req.headers['x-slack-signature'];
+    const signed =
+      o.signingSecret !== undefined &&
+      typeof signature === 'string' &&
+      isValidSlackRequest({ signingSecret: o.signingSecret, body: text, headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': Number(req.headers['x-slack-request-timestamp']) } });
+    if (signed) {
+      if (seen.has(signature)) {
+        o.logger.warn('dropped a replayed Slack request (same signature seen in the last 5 minutes)');
+        return json(res, 401, { error: 'replayed request' });
+      }
+      seen.set(signature, true);
+      if (!slackBodyShapeOk(contentType, text)) {
+        o.logger.warn({ contentType }, 'refused a signed Slack request whose body is not a JSON object');
+        return json(res, 400, { error: 'malformed body' });
+      }
+    }
+    // Unsigned requests go on so Bolt answers them as it does (401, or ssl_check).
+    (req as http.IncomingMessage & { rawBody?: Buffer }).rawBody = raw;
+    await receiver.requestListener(req, res);
+  };
   const json = (res: http.ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
@@ -55,7 +125,7 @@ export function createHttpFront(o: HttpServerOptions): HttpFront {
       });
       return;
     }
-    if (o.receiver && path === '/slack/events') {
+      if (o.receiver && path === '/slack/events') {
       if (draining) return json(res, 503, { error: 'shutting down; try again in a moment' });
       const ts = Number(req.headers['x-slack-request-timestamp']);
       if (Number.isFinite(ts) && ts - Date.now() / 1000 > (o.maxFutureSkewSec ?? 300)) {
@@ -63,10 +133,17 @@ export function createHttpFront(o: HttpServerOptions): HttpFront {
         return json(res, 401, { error: 'request timestamp is too far in the future' });
       }
       receivedAt.set(req, performance.now());
-      return o.receiver.requestListener(req, res);
+      void slackEvent(req, res, o.receiver).catch((e: unknown) => {
+        o.logger.error({ err: e instanceof Error ? e.message : String(e) }, 'Slack request failed in the HTTP front');
+        if (!res.headersSent) json(res, 500, { error: 'internal error' });
+      });
+      return;
     }
     json(res, 404, { error: 'not found' });
   });
+  // A client that trickles its headers or body cannot hold a connection for Node's default 5 minutes.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 15_000;
   return {
     server,
     drain: () => {

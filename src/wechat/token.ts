@@ -123,8 +123,11 @@ export interface TokenCacheOptions {
  * a cold or stale cache share one in-flight fetch. `invalidate` drops the token only if it is
  * still the cached one, so a late 40001 for an old token cannot throw away a fresh one.
  */
+export type TokenHealth = { state: 'ok' } | { state: 'failed'; reason: string; at: number; fetching: boolean } | { state: 'unknown'; fetching: boolean };
+
 export class TokenCache {
   private cached: CachedToken | undefined;
+  private lastFailure: { reason: string; at: number } | undefined;
   private inflight: Promise<string> | undefined;
   private readonly now: () => number;
   private readonly marginMs: number;
@@ -155,10 +158,29 @@ export class TokenCache {
   }
 
   private refresh(): Promise<string> {
-    this.inflight ??= this.obtain().finally(() => {
-      this.inflight = undefined;
-    });
+    this.inflight ??= this.obtain()
+      .then(
+        (token) => {
+          this.lastFailure = undefined;
+          return token;
+        },
+        (e: unknown) => {
+          this.lastFailure = { reason: e instanceof Error ? e.message : String(e), at: this.now() };
+          throw e;
+        },
+      )
+      .finally(() => {
+        this.inflight = undefined;
+      });
     return this.inflight;
+  }
+
+  /** What is known now, without calling WeChat (for readiness checks that anyone may call). */
+  health(): TokenHealth {
+    if (this.cached && this.now() < this.cached.refreshAt) return { state: 'ok' };
+    if (this.lastFailure) return { state: 'failed', ...this.lastFailure, fetching: this.inflight !== undefined };
+    if (this.cached) return { state: 'ok' };
+    return { state: 'unknown', fetching: this.inflight !== undefined };
   }
 
   private adopt(c: CachedToken): string {

@@ -9,7 +9,7 @@ import { reportTitle } from '../../render/blocks';
 import type { ScheduleService } from '../../schedule/service';
 import { accessRefusal, type AccessLists } from '../access';
 import { deliverReport } from '../deliver';
-import { slackErrorCode, userMessage } from '../errors';
+import { slackErrorCode, StorageUnavailableError, userMessage } from '../errors';
 
 export const COMMANDS = ['/retain', '/visits', '/wxa'] as const;
 
@@ -31,7 +31,50 @@ type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 type Ack = (r: { response_type: 'ephemeral'; text: string }) => Promise<void>;
 
 export function registerCommands(app: App, deps: CommandDeps): void {
-  for (const name of COMMANDS) app.command(name, (args) => withRequest({ requestId: randomUUID() }, () => handleCommand(args, deps)));
+  for (const name of COMMANDS) {
+    app.command(name, (args) => {
+      const requestId = randomUUID();
+      return withRequest({ requestId }, () => guarded(args, deps, requestId));
+    });
+  }
+}
+
+/** Slack wants an answer within 3 s: store reads before the ack get this long, then the user is told. */
+const STORE_BEFORE_ACK_MS = 2_000;
+
+/** A store call made before the ack: bounded, and any failure becomes StorageUnavailableError. */
+async function beforeAck<T>(work: Promise<T>, maybeChanged = false): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${STORE_BEFORE_ACK_MS} ms`)), STORE_BEFORE_ACK_MS);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } catch (e) {
+    throw new StorageUnavailableError(errText(e), { maybeChanged });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Every command is answered, whatever fails before its ack (the store, a bug): the user gets the
+ * reason and the request id, and the failure is logged; Bolt never sees an unacked command.
+ */
+async function guarded(args: Args, deps: CommandDeps, requestId: string): Promise<void> {
+  let acked = false;
+  const once: Args = { ...args, ack: async (r) => {
+    acked = true;
+    await args.ack(r);
+  } } as Args;
+  try {
+    await handleCommand(once, deps, requestId);
+  } catch (e) {
+    const log = deps.logger.child({ command: args.command.command, user: args.command.user_id, channel: args.command.channel_id });
+    log.error({ err: errText(e), storage: e instanceof StorageUnavailableError }, 'command failed before it was answered');
+    deps.metrics.commands.inc({ command: args.command.command, outcome: e instanceof StorageUnavailableError ? 'storage_unavailable' : 'failed' });
+    if (!acked) await args.ack(ephemeral(userMessage(e, requestId))).catch(() => undefined);
+  }
 }
 
 async function track(deps: CommandDeps, work: Promise<unknown>): Promise<void> {
@@ -46,7 +89,7 @@ async function track(deps: CommandDeps, work: Promise<unknown>): Promise<void> {
 const ephemeral = (text: string) => ({ response_type: 'ephemeral' as const, text });
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-async function handleCommand(args: Args, deps: CommandDeps): Promise<void> {
+async function handleCommand(args: Args, deps: CommandDeps, requestId: string): Promise<void> {
   const { command, respond, client, context } = args;
   const receivedAt = typeof context.receivedAt === 'number' ? context.receivedAt : performance.now();
   const name = command.command;
@@ -75,10 +118,10 @@ async function handleCommand(args: Args, deps: CommandDeps): Promise<void> {
     audit(what.isError ? 'rejected' : 'help');
     return;
   }
-  if (what.type === 'schedule') return handleSchedule(what.words, requestedApp, args, deps, { ack, count, audit, log });
-  if (what.type === 'app') return handleApp(what.words, args, deps, { ack, count, audit });
+  if (what.type === 'schedule') return handleSchedule(what.words, requestedApp, args, deps, { ack, count, audit, log, requestId });
+  if (what.type === 'app') return handleApp(what.words, args, deps, { ack, count, audit, requestId });
 
-  const resolved = await deps.apps.resolve(requestedApp, command.channel_id);
+  const resolved = await beforeAck(deps.apps.resolve(requestedApp, command.channel_id));
   if (!resolved.ok) {
     await ack(ephemeral(resolved.error));
     count('rejected');
@@ -93,11 +136,15 @@ async function handleCommand(args: Args, deps: CommandDeps): Promise<void> {
 
   // The work runs after the ack; however slow WeChat is, Slack already has its answer.
   const work = (async () => {
-    let started = false;
+    // Where the job is, so "still working" names the side that is slow.
+    let phase: 'queued' | 'preparing' | 'posting' = 'queued';
     const still = setTimeout(() => {
-      const text = started
-        ? ':hourglass: Still working: WeChat is answering slowly. The report will follow, or I will tell you what went wrong.'
-        : `:hourglass: Busy: your report is in the queue (${app.context.jobs?.waiting ?? 1} waiting). It will follow.`;
+      const text =
+        phase === 'queued'
+          ? `:hourglass: Busy: your report is in the queue (${app.context.jobs?.waiting ?? 1} waiting). It will follow.`
+          : phase === 'preparing'
+            ? ':hourglass: Still working: WeChat is answering slowly. The report will follow, or I will tell you what went wrong.'
+            : ':hourglass: Still working: the report is ready but Slack is answering slowly (it may be rate-limiting the bot). It will follow, or I will tell you what went wrong.';
       void respond({ ...ephemeral(text), replace_original: false } as RespondArguments).catch(() => undefined);
     }, deps.stillWorkingMs);
     let outcome = 'posted';
@@ -105,14 +152,17 @@ async function handleCommand(args: Args, deps: CommandDeps): Promise<void> {
       const ctx = { ...app.context, logger: log, metrics: deps.metrics };
       const delivered = await runReportJob(
         ctx,
-        async () => deliverReport(client, command.channel_id, await produceReport(request, ctx), (method, error) => deps.metrics.slackErrors.inc({ method, error })),
-        () => (started = true),
+        async (deadline) => {
+          const report = await produceReport(request, ctx, deadline);
+          phase = 'posting';
+          return deliverReport(client, command.channel_id, report, (method, error) => deps.metrics.slackErrors.inc({ method, error }));
+        },
+        () => (phase = 'preparing'),
       );
       log.info({ outcome: 'posted', ts: delivered.ts, files: delivered.fileIds.length }, 'report delivered');
     } catch (e) {
       outcome = 'failed';
       log.warn({ outcome, err: errText(e), slackError: slackErrorCode(e) }, 'report failed');
-      const requestId = (log.bindings() as { requestId?: string }).requestId ?? 'n/a';
       try {
         await respond({ ...ephemeral(userMessage(e, requestId)), replace_original: false } as RespondArguments);
       } catch (re) {
@@ -130,6 +180,7 @@ async function handleCommand(args: Args, deps: CommandDeps): Promise<void> {
 }
 
 interface Helpers {
+  requestId: string;
   ack: Ack;
   count: (outcome: string) => void;
   audit: (outcome: string, extra?: Record<string, unknown>) => void;
@@ -142,10 +193,12 @@ async function handleSchedule(words: string[], app: string | undefined, { comman
   }
   let reply;
   try {
-    reply = await deps.schedules.handle(words, { userId: command.user_id, channelId: command.channel_id, app });
+    // add and remove write: if the store does not answer in time, the change may still land.
+    const writes = ['add', 'remove'].includes((words[0] ?? '').toLowerCase());
+    reply = await beforeAck(deps.schedules.handle(words, { userId: command.user_id, channelId: command.channel_id, app }), writes);
   } catch (e) {
     h.log.error({ err: errText(e) }, 'schedule command failed');
-    await h.ack(ephemeral(userMessage(e, 'schedule')));
+    await h.ack(ephemeral(userMessage(e, h.requestId)));
     h.count('failed');
     h.audit('failed');
     return;
@@ -176,14 +229,14 @@ async function handleApp(words: string[], { command }: Args, deps: CommandDeps, 
       h.audit('refused');
       return;
     }
-    const r = await deps.apps.setChannelDefault(command.channel_id, name);
+    const r = await beforeAck(deps.apps.setChannelDefault(command.channel_id, name), true);
     await h.ack(ephemeral(r.ok ? `:white_check_mark: Reports in this channel now default to \`${name}\` (${r.app.displayName}).` : r.error));
     h.count(r.ok ? 'changed' : 'rejected');
     h.audit(r.ok ? 'changed' : 'rejected', { channelDefault: name });
     return;
   }
   const visible = deps.apps.visibleIn(command.channel_id);
-  const current = (await deps.apps.channelDefault(command.channel_id)) ?? '(none)';
+  const current = (await beforeAck(deps.apps.channelDefault(command.channel_id))) ?? '(none)';
   const lines = visible.map((a) => `• \`${a.name}\` — ${a.displayName}${a.context.sandbox ? ' (sandbox data)' : ''}`);
   await h.ack(ephemeral(`*Mini programs in this channel* (default: \`${current}\`)\n${lines.join('\n') || 'none'}\nUse \`app:&lt;name&gt;\` in a command, or \`/wxa app default &lt;name&gt;\` (admins).`));
   h.count('help');
