@@ -1,8 +1,30 @@
 import Redis from 'ioredis';
+import { registerSecret } from '../log/redact';
 import { claimDecision, dueAt } from './claim';
 import type { RunPatch, RunRecord, Schedule, Store } from './types';
 
 const DELETE_IF = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+
+/** REDIS_URL fit to print: the password (in the URL or its query) replaced by `***`. */
+export function maskRedisUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    for (const key of ['password', 'pass']) if (u.searchParams.has(key)) u.searchParams.set(key, '***');
+    return u.toString();
+  } catch {
+    return url.replace(/\/\/[^/@]*@/, '//***@');
+  }
+}
+
+function passwordIn(url: string): string | undefined {
+  try {
+    const u = new URL(url);
+    return u.password ? decodeURIComponent(u.password) : (u.searchParams.get('password') ?? undefined);
+  } catch {
+    return undefined;
+  }
+}
 
 /** Shared mode: every instance reads and writes the same Redis. */
 export class RedisStore implements Store {
@@ -11,17 +33,39 @@ export class RedisStore implements Store {
   /** WATCH is per connection: read-decide-write transactions run one at a time on their own connection. */
   private readonly tx: Redis;
   private txQueue: Promise<unknown> = Promise.resolve();
+  private readonly where: string;
+  /** The latest connection failure (ECONNREFUSED, ENOTFOUND…): ioredis' own command errors do not say it. */
+  private lastConnectionError: Error | undefined;
 
   constructor(
     url: string,
     private readonly prefix = 'wxa',
   ) {
+    registerSecret(passwordIn(url));
+    this.where = maskRedisUrl(url);
     const opts = { commandTimeout: 5000, maxRetriesPerRequest: 2, lazyConnect: false };
     this.redis = new Redis(url, opts);
     this.tx = new Redis(url, opts);
     // Errors surface on the commands that fail; without a listener ioredis would log them raw.
-    this.redis.on('error', () => {});
+    this.redis.on('error', (e: Error) => (this.lastConnectionError = e));
+    this.redis.on('ready', () => (this.lastConnectionError = undefined));
     this.tx.on('error', () => {});
+  }
+
+  /**
+   * A failed ping (the first command at start-up, then every /readyz) in words that name Redis, REDIS_URL
+   * (password masked) and what to do, rather than ioredis' "Reached the max retries per request limit".
+   */
+  private connectionError(e: unknown): Error {
+    const message = e instanceof Error ? e.message : String(e);
+    if (/WRONGPASS|NOAUTH|invalid password|invalid username/i.test(message)) {
+      return new Error(
+        `Redis at ${this.where} (REDIS_URL) refused the credentials (${message.replace(/\.$/, '')}). Put the right user name and password in REDIS_URL (redis://user:password@host:port).`,
+        { cause: e },
+      );
+    }
+    const cause = this.lastConnectionError?.message ?? message;
+    return new Error(`Could not reach Redis at ${this.where} (REDIS_URL): ${cause}. Start Redis, or fix REDIS_URL (host, port, TLS with rediss://).`, { cause: e });
   }
 
   private k(...parts: string[]): string {
@@ -29,7 +73,11 @@ export class RedisStore implements Store {
   }
 
   async ping(): Promise<void> {
-    await this.redis.ping();
+    try {
+      await this.redis.ping();
+    } catch (e) {
+      throw this.connectionError(e);
+    }
   }
 
   async close(): Promise<void> {

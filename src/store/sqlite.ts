@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { claimDecision, dueAt } from './claim';
@@ -20,23 +21,128 @@ export function migrate(db: Database.Database, upTo = MIGRATIONS.length): number
   return from;
 }
 
-/** The embedded store: one SQLite file in DATA_DIR, no server needed. */
-export class SqliteStore implements Store {
-  readonly kind = 'sqlite';
-  private readonly db: Database.Database;
-  private readonly statements = new Map<string, Database.Statement>();
+/** The store could not be opened: the message names the file, DATA_DIR and what to do. */
+export class StoreOpenError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreOpenError';
+  }
+}
 
-  constructor(file: string) {
-    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
+function runningAs(): string {
+  try {
+    return `the user the bot runs as (${userInfo().username})`;
+  } catch {
+    return 'the user the bot runs as';
+  }
+}
+
+/** SQLite's and the file system's errors ("unable to open database file", "disk I/O error") with the file and what to do. */
+function openFailure(dataDir: string, file: string, e: unknown, what = `the SQLite database ${file}`): StoreOpenError {
+  let isFile = false;
+  try {
+    isFile = !statSync(dataDir).isDirectory();
+  } catch {
+    // missing, or a parent is not a directory: the reason below says which
+  }
+  if (isFile) {
+    return new StoreOpenError(
+      `DATA_DIR (${dataDir}) is a file, not a directory, so the SQLite database ${file} cannot be opened. Point DATA_DIR at a directory (it is created if missing), or move that file away.`,
+      { cause: e },
+    );
+  }
+  const reason = e instanceof Error ? e.message : String(e);
+  return new StoreOpenError(
+    `Could not open ${what} (DATA_DIR is ${dataDir}): ${reason}. Check that DATA_DIR exists, is a directory that ${runningAs()} can write to, and that its disk has free space.`,
+    { cause: e },
+  );
+}
+
+function isBusy(e: unknown): boolean {
+  return e instanceof Database.SqliteError && (e.code.startsWith('SQLITE_BUSY') || e.code.startsWith('SQLITE_LOCKED'));
+}
+
+/** `wxa.sqlite` -> `wxa.lock`, next to it. */
+function lockFileFor(file: string): string {
+  return `${file.replace(/\.sqlite$/, '')}.lock`;
+}
+
+/**
+ * One process per database: two bots on one SQLite file would each run the schedules (one removed
+ * through the first is still posted by the second). The claim is SQLite's own lock on a small file
+ * next to the database, held in exclusive locking mode from the first write until the connection
+ * closes. It is an OS (fcntl) lock, so a process that dies, even by SIGKILL, releases it with no
+ * stale lock file to clean up; and SQLite tracks it per file, so two stores in one process conflict too.
+ */
+function claimDatabase(file: string, dataDir: string): Database.Database {
+  const lockFile = lockFileFor(file);
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(lockFile, { timeout: 0 });
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.pragma('journal_mode = MEMORY');
+    db.exec('BEGIN EXCLUSIVE; COMMIT;');
+    return db;
+  } catch (e) {
+    db?.close();
+    if (isBusy(e)) {
+      throw new StoreOpenError(
+        `Another bot process is already using DATA_DIR (${dataDir}): it holds the lock ${lockFile} on the SQLite database ${file}. ` +
+          'Stop the other process first, give this one another DATA_DIR, or set REDIS_URL to run several instances on shared storage.',
+        { cause: e },
+      );
+    }
+    throw openFailure(dataDir, file, e, `the lock file ${lockFile} of the SQLite database ${file}`);
+  }
+}
+
+function openDatabase(file: string): Database.Database {
+  const db = new Database(file);
+  try {
+    db.pragma('journal_mode = WAL');
     // WAL + NORMAL: no fsync per commit, which would block the event loop on every cache write
     // (several per report). Safe across process crashes; a power cut (OS crash) can lose the last
     // commits, never corrupt the file: a schedule added just before, or a run's "posted" mark, in
     // which case that run is posted again. For stronger guarantees run with Redis (REDIS_URL).
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    migrate(this.db);
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+    return db;
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+/** The embedded store: one SQLite file in DATA_DIR, no server needed. */
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite';
+  private readonly db: Database.Database;
+  /** Held open for the store's lifetime: see claimDatabase. */
+  private readonly lock: Database.Database | undefined;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(file: string) {
+    if (file === ':memory:') {
+      this.db = openDatabase(file);
+      return;
+    }
+    const abs = path.resolve(file);
+    const dataDir = path.dirname(abs);
+    try {
+      mkdirSync(dataDir, { recursive: true });
+    } catch (e) {
+      throw openFailure(dataDir, abs, e);
+    }
+    this.lock = claimDatabase(abs, dataDir);
+    try {
+      this.db = openDatabase(abs);
+    } catch (e) {
+      this.lock.close();
+      // A schema from a newer bot has its own message; SQLite's errors (and better-sqlite3's TypeErrors
+      // about the file) get the file and what to do.
+      throw e instanceof Database.SqliteError || e instanceof TypeError ? openFailure(dataDir, abs, e) : e;
+    }
   }
 
   /** Prepared once and reused: preparing costs more than running these small statements. */
@@ -55,6 +161,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     this.db.close();
+    this.lock?.close(); // after the database, so the next process never opens it mid-checkpoint
   }
 
   async saveSchedule(s: Schedule): Promise<void> {

@@ -6,14 +6,25 @@ import type { WeChatSimulator } from '../../src/sandbox/server';
 import type { SlackDouble } from '../../src/sandbox/slack-api';
 import { SECRETS } from './harness';
 
-export const MAIN = path.join(__dirname, '../../dist/src/main.js');
+export const ROOT = path.join(__dirname, '../..');
+export const MAIN = path.join(ROOT, 'dist/src/main.js');
 
 export interface Started {
+  /** The process spawned: the bot itself, or npm for `via: 'npm'` (the bot is then npm's child). */
   child: ChildProcess;
   output: () => string;
-  /** Resolves when the combined output matches; rejects if the process exits first or time runs out. */
+  /** Resolves when the combined output matches; rejects if the process ends first or time runs out. */
   waitForOutput(re: RegExp, timeoutMs?: number): Promise<void>;
+  /** The exit code, once the process has exited and its output is complete (stdout and stderr closed). */
   exit: Promise<number | null>;
+}
+
+export interface StartOptions {
+  /**
+   * 'node' (default): `node dist/src/main.js`. 'npm': `npm start` in the repository, with the project's
+   * npm and none of the caller's npm_config_* / npm_lifecycle_* variables.
+   */
+  via?: 'node' | 'npm';
 }
 
 /** The environment of a bot talking to the local doubles on `port`. */
@@ -30,12 +41,24 @@ export function botEnv(sim: WeChatSimulator, slack: SlackDouble, port: number): 
   };
 }
 
+/** npm itself, quiet and offline: no update check, no funding or audit notes, no debug log files. */
+const NPM_ENV: Record<string, string> = {
+  npm_config_update_notifier: 'false',
+  npm_config_fund: 'false',
+  npm_config_audit: 'false',
+  npm_config_logs_max: '0',
+};
+
 /** Runs the built bot (`npm start` runs this same file) with the given environment. */
-export function startBotProcess(env: Record<string, string>): Started {
+export function startBotProcess(env: Record<string, string>, opts: StartOptions = {}): Started {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does).`);
   // A data directory of its own: a cached token or result from another run must not leak in.
   const dataDir = mkdtempSync(path.join(tmpdir(), 'wxa-proc-'));
-  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const base = { PATH: process.env.PATH ?? '', DATA_DIR: dataDir };
+  const child =
+    opts.via === 'npm'
+      ? spawn('npm', ['start'], { cwd: ROOT, env: { ...base, HOME: process.env.HOME ?? tmpdir(), ...NPM_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(process.execPath, [MAIN], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const listeners = new Set<() => void>();
   const onData = (d: Buffer) => {
@@ -44,8 +67,9 @@ export function startBotProcess(env: Record<string, string>): Started {
   };
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
+  // 'close', not 'exit': by then every byte the process wrote has been read.
   const exit = new Promise<number | null>((resolve) =>
-    child.on('exit', (code) => {
+    child.on('close', (code) => {
       rmSync(dataDir, { recursive: true, force: true });
       resolve(code);
     }),
@@ -80,4 +104,31 @@ export function startBotProcess(env: Record<string, string>): Started {
       });
     },
   };
+}
+
+/** The bot's own pid, from the `owner` (host:pid:random) of its "runtime ready" line. */
+export function botPid(output: string): number | undefined {
+  const line = output.split('\n').find((l) => l.includes('"msg":"runtime ready"'));
+  const m = line ? /"owner":"[^"]*:(\d+):[0-9a-f]+"/.exec(line) : null;
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Whether a process with this pid exists (signal 0 checks without signalling). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw e;
+  }
+}
+
+/** Resolves once no process has this pid (kill(pid, 0) fails with ESRCH); rejects at the deadline. */
+export async function waitUntilGone(pid: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) throw new Error(`process ${pid} is still running ${timeoutMs} ms later`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }
