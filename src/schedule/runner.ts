@@ -7,7 +7,7 @@ import type { AppDirectory } from '../apps/directory';
 import type { Metrics } from '../metrics';
 import { reportTitle } from '../render/blocks';
 import { deliverReport } from '../slack/deliver';
-import { DeliveryError, userMessage } from '../slack/errors';
+import { DeliveryError, slackProblem, userMessage } from '../slack/errors';
 import type { DeliveredParts, RunPatch, RunRecord, Schedule, Store } from '../store/types';
 import { WeChatError } from '../wechat/errors';
 import { formatRange, type Period } from '../wechat/period';
@@ -29,7 +29,7 @@ const DEFAULT_STORE_RETRY = { attempts: 8, initialDelayMs: 250, maxDelayMs: 4_00
 
 export type RunOutcome =
   | { outcome: 'posted' | 'not_ready_notice' | 'failed'; key: string }
-  | { outcome: 'waiting_data'; key: string; retryAt: number }
+  | { outcome: 'waiting_data' | 'retrying'; key: string; retryAt: number }
   | { outcome: 'skipped'; key: string };
 
 export interface RunnerDeps {
@@ -47,9 +47,18 @@ export interface RunnerDeps {
 }
 
 class NoDataYet extends Error {}
+/** The run record says another instance owns the run now: stop before posting anything more. */
+class TakenOver extends Error {}
+
+/** How a write to the run record ended. */
+type Recorded = 'ok' | 'not_mine' | 'failed';
 
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const complete = (d: DeliveredParts | undefined) => Boolean(d?.ts !== undefined && d.fileIds?.length);
+/** After the inline retries, the last record of a delivered run keeps being tried this long in the background. */
+const SETTLE_WINDOW_MS = 15 * 60_000;
+/** Deliveries remembered while the store is behind; past this the oldest is forgotten (and logged). */
+const MAX_UNRECORDED = 1_000;
 
 /**
  * Posts a schedule's report for one period, exactly once however many instances try: the run's
@@ -64,63 +73,120 @@ export class ScheduleRunner {
    * before the run is marked, our own retake (runDue) resumes from here instead of re-posting.
    */
   private readonly unrecorded = new Map<string, DeliveredParts>();
+  /** Runs this process is working on: a retake of one of them here (lease lapsed while the store was down) waits its turn. */
+  private readonly active = new Set<string>();
 
   constructor(private readonly d: RunnerDeps) {
     this.now = d.now ?? Date.now;
+  }
+
+  private get storeRetry() {
+    return this.d.settings.storeRetry ?? DEFAULT_STORE_RETRY;
   }
 
   /** `key` resumes that run (a takeover); otherwise the schedule's key for the period (or a manual one). */
   async run(s: Schedule, period: Period, opts: { manual?: boolean; key?: string } = {}): Promise<RunOutcome> {
     const key = opts.key ?? (opts.manual ? `${runKey(s.id, period)}:manual:${this.now()}` : runKey(s.id, period));
     const { store, owner, settings } = this.d;
-    const claimed = await store.claimRun(key, s.id, period.begin, owner, settings.leaseMs, this.now());
     const log = this.d.logger.child({ schedule: s.id, runKey: key, owner });
-    if (!claimed) {
-      log.debug('run already taken or finished elsewhere');
+    if (this.active.has(key)) {
+      log.debug('run already in progress in this process');
       return this.done({ outcome: 'skipped', key }, s);
     }
-    log.info({ attempt: claimed.attempts, period, resumed: claimed.delivered }, 'scheduled run started');
-    // Keep the lease while we work so nobody takes over a slow but live run.
-    const renew = setInterval(() => {
-      void store.updateRun(key, owner, { leaseUntil: this.now() + settings.leaseMs }, this.now()).catch(() => undefined);
-    }, Math.max(200, settings.leaseMs / 3));
+    this.active.add(key);
     try {
-      return this.done(await this.attempt(s, period, claimed, log), s);
+      // A store blip at fire time must not lose the fire: the claim is retried like any store write.
+      const claimed = await this.withStoreRetry(() => store.claimRun(key, s.id, period.begin, owner, settings.leaseMs, this.now()), log, 'claim');
+      if (!claimed) {
+        log.debug('run already taken or finished elsewhere');
+        return this.done({ outcome: 'skipped', key }, s);
+      }
+      log.info({ attempt: claimed.attempts, period, resumed: claimed.delivered }, 'scheduled run started');
+      // Keep the lease while we work so nobody takes over a slow but live run.
+      const renew = setInterval(() => {
+        void store.updateRun(key, owner, { leaseUntil: this.now() + settings.leaseMs }, this.now()).catch(() => undefined);
+      }, Math.max(200, settings.leaseMs / 3));
+      try {
+        return this.done(await this.attempt(s, period, claimed, log), s);
+      } finally {
+        clearInterval(renew);
+      }
     } finally {
-      clearInterval(renew);
+      this.active.delete(key);
     }
+  }
+
+  private withStoreRetry<T>(fn: () => Promise<T>, log: Logger, what: string): Promise<T> {
+    const retry = this.storeRetry;
+    let attempt = 0;
+    return backOff(
+      () => {
+        attempt++;
+        return fn();
+      },
+      {
+        numOfAttempts: retry.attempts,
+        startingDelay: retry.initialDelayMs,
+        maxDelay: retry.maxDelayMs,
+        jitter: 'full',
+        retry: (e: unknown) => {
+          log.warn({ err: errText(e), attempt, what }, 'store write failed; retrying');
+          return true;
+        },
+      },
+    );
   }
 
   /**
    * Writes to the run record with bounded retries. Once a part is in Slack a failed write is not a
    * delivery failure: it is retried, then logged, and the run goes on.
    */
-  private async record(key: string, patch: RunPatch, log: Logger, what: string): Promise<boolean> {
-    const retry = this.d.settings.storeRetry ?? DEFAULT_STORE_RETRY;
-    let attempt = 0;
+  private async record(key: string, patch: RunPatch, log: Logger, what: string): Promise<Recorded> {
     try {
-      const mine = await backOff(
-        async () => {
-          attempt++;
-          return this.d.store.updateRun(key, this.d.owner, patch, this.now());
+      const mine = await this.withStoreRetry(() => this.d.store.updateRun(key, this.d.owner, patch, this.now()), log, what);
+      if (!mine) log.warn({ what }, 'the run was taken over by another instance');
+      return mine ? 'ok' : 'not_mine';
+    } catch (e) {
+      log.error({ err: errText(e), attempts: this.storeRetry.attempts, what }, 'store write failed for good; the report is in Slack but the run record is behind');
+      return 'failed';
+    }
+  }
+
+  private remember(key: string, delivered: DeliveredParts, log: Logger): void {
+    this.unrecorded.delete(key);
+    this.unrecorded.set(key, delivered);
+    if (this.unrecorded.size > MAX_UNRECORDED) {
+      const [oldest] = this.unrecorded.keys();
+      this.unrecorded.delete(oldest);
+      log.error({ forgotten: oldest }, 'too many deliveries waiting for the store: forgot the oldest');
+    }
+  }
+
+  /**
+   * The store stayed down past the inline retries: the run's last record is tried again in the
+   * background (capped backoff, bounded time), so it lands as soon as the store is back, before
+   * another instance's lease check could take the run over and post it again.
+   */
+  private settleLater(key: string, patch: RunPatch, log: Logger): void {
+    const until = Date.now() + SETTLE_WINDOW_MS;
+    let delay = Math.max(1, this.storeRetry.maxDelayMs);
+    const attempt = () => {
+      this.d.store.updateRun(key, this.d.owner, patch, this.now()).then(
+        (mine) => {
+          this.unrecorded.delete(key);
+          log.info({ mine }, mine ? 'run record caught up with what was delivered' : 'run taken over before its record caught up');
         },
-        {
-          numOfAttempts: retry.attempts,
-          startingDelay: retry.initialDelayMs,
-          maxDelay: retry.maxDelayMs,
-          jitter: 'full',
-          retry: (e: unknown) => {
-            log.warn({ err: errText(e), attempt, what }, 'store write failed; retrying');
-            return true;
-          },
+        (e: unknown) => {
+          if (Date.now() + delay > until) {
+            log.error({ err: errText(e) }, 'gave up recording a delivered run: the store stayed unavailable');
+            return;
+          }
+          delay = Math.min(delay * 2, 30_000);
+          setTimeout(attempt, delay).unref();
         },
       );
-      if (!mine) log.warn({ what }, 'the run was taken over by another instance before it could be recorded');
-      return mine;
-    } catch (e) {
-      log.error({ err: errText(e), attempts: attempt, what }, 'store write failed for good; the report is in Slack but the run record is behind');
-      return false;
-    }
+    };
+    setTimeout(attempt, delay).unref();
   }
 
   private async attempt(s: Schedule, period: Period, run: RunRecord, log: Logger): Promise<RunOutcome> {
@@ -135,8 +201,10 @@ export class ScheduleRunner {
         const ctx = { ...app.app.context, logger: log, metrics: this.d.metrics };
         const onPart = async (part: DeliveredParts) => {
           delivered = { ...delivered, ...part };
-          this.unrecorded.set(key, delivered);
-          if (await this.record(key, { delivered }, log, complete(delivered) ? 'chart delivered' : 'summary delivered')) this.unrecorded.delete(key);
+          this.remember(key, delivered, log);
+          const r = await this.record(key, { delivered }, log, complete(delivered) ? 'chart delivered' : 'summary delivered');
+          if (r === 'ok') this.unrecorded.delete(key);
+          if (r === 'not_mine') throw new TakenOver();
         };
         await runReportJob(ctx, async (deadline) => {
           const r = await produceReport({ kind: reportKind(s.report), period, notes: [] }, ctx, deadline);
@@ -152,15 +220,21 @@ export class ScheduleRunner {
         log.info('shutdown before the run started; handed back');
         return { outcome: 'skipped', key };
       }
+      if (e instanceof TakenOver) {
+        log.warn({ delivered }, 'another instance took the run over: stopped here');
+        return { outcome: 'skipped', key };
+      }
+      const retryAt = this.now() + settings.retryIntervalMs;
+      const inWindow = retryAt - run.firstAttemptAt <= settings.retryWindowMs;
+      const hours = Math.round(settings.retryWindowMs / 360_000) / 10;
+      if (delivered.ts !== undefined) return this.partlyDelivered(s, period, run, delivered, e, log, { retryAt, inWindow, hours });
       const notReady = e instanceof NoDataYet || (e instanceof WeChatError && e.kind === 'not_ready');
       if (notReady) {
-        const retryAt = this.now() + settings.retryIntervalMs;
-        if (retryAt - run.firstAttemptAt <= settings.retryWindowMs) {
+        if (inWindow) {
           await store.updateRun(key, owner, { state: 'waiting_data', nextAttemptAt: retryAt, detail: 'WeChat data not ready yet', leaseUntil: 0 }, this.now());
           log.info({ outcome: 'waiting_data', retryAt }, 'data not ready; will retry');
           return { outcome: 'waiting_data', key, retryAt };
         }
-        const hours = Math.round(settings.retryWindowMs / 360_000) / 10;
         await this.notice(
           s,
           `:hourglass: The scheduled ${title.toLowerCase()} is not available: WeChat still had no data for ${formatRange(period)} after ${hours} hours of retries. Run \`/wxa schedule run ${s.id}\` later to post it.`,
@@ -170,15 +244,48 @@ export class ScheduleRunner {
         return { outcome: 'not_ready_notice', key };
       }
       const detail = userMessage(e, key).replace(/^:warning: /, '');
-      log.warn({ outcome: 'failed', err: errText(e), delivered }, 'scheduled run failed');
+      log.warn({ outcome: 'failed', err: errText(e) }, 'scheduled run failed');
       await this.notice(s, `:warning: Scheduled report \`${s.id}\` (${formatRange(period)}) could not be posted: ${detail}`, log);
       await this.record(key, { state: 'failed', detail, leaseUntil: 0 }, log, 'failed mark');
       return { outcome: 'failed', key };
     }
     // In Slack: from here on nothing is a delivery failure, whatever the store does.
-    if (await this.record(key, { state: 'posted', detail: `posted ${title}`, leaseUntil: 0, delivered }, log, 'posted mark')) this.unrecorded.delete(key);
+    const mark: RunPatch = { state: 'posted', detail: `posted ${title}`, leaseUntil: 0, delivered };
+    const r = await this.record(key, mark, log, 'posted mark');
+    if (r === 'failed') this.settleLater(key, mark, log);
+    else this.unrecorded.delete(key);
     log.info({ outcome: 'posted', delivered }, 'scheduled run posted');
     return { outcome: 'posted', key };
+  }
+
+  /**
+   * The summary is in the channel but the rest failed (the chart upload, or re-producing it on a
+   * resume): never "could not be posted". Tried again later, resuming with the chart; past the
+   * retry window, or when retrying cannot help (the bot token is refused), the channel is told.
+   */
+  private async partlyDelivered(
+    s: Schedule,
+    period: Period,
+    run: RunRecord,
+    delivered: DeliveredParts,
+    e: unknown,
+    log: Logger,
+    w: { retryAt: number; inWindow: boolean; hours: number },
+  ): Promise<RunOutcome> {
+    const key = run.key;
+    const slack = slackProblem(e instanceof DeliveryError ? e.slackCause : e);
+    const reason = slack?.reason ?? userMessage(e instanceof DeliveryError && e.slackCause !== undefined ? e.slackCause : e, key).replace(/^:warning: /, '').replace(/\.$/, '');
+    if (w.inWindow && !slack?.auth) {
+      await this.record(key, { state: 'retrying', nextAttemptAt: w.retryAt, detail: `summary posted; chart failed: ${reason}`, leaseUntil: 0, delivered }, log, 'retry mark');
+      log.warn({ outcome: 'retrying', retryAt: w.retryAt, err: errText(e) }, 'summary posted, chart failed; will retry the chart');
+      return { outcome: 'retrying', key, retryAt: w.retryAt };
+    }
+    const after = slack?.auth ? '' : ` after ${w.hours} hours of retries`;
+    const detail = `the summary is posted, but its chart could not be uploaded${after}: ${reason}.${slack?.auth ? ` ${slack.action}` : ''}`;
+    log.warn({ outcome: 'failed', err: errText(e), delivered }, 'scheduled run: chart never delivered');
+    await this.notice(s, `:warning: Scheduled report \`${s.id}\` (${formatRange(period)}): ${detail}`, log);
+    await this.record(key, { state: 'failed', detail, leaseUntil: 0 }, log, 'failed mark');
+    return { outcome: 'failed', key };
   }
 
   private async notice(s: Schedule, text: string, log: Logger): Promise<void> {

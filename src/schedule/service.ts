@@ -34,6 +34,7 @@ function lastOutcome(r: RunRecord | undefined, tz: string): string {
   const words: Record<RunRecord['state'], string> = {
     running: 'running',
     waiting_data: 'waiting for WeChat data',
+    retrying: 'summary posted, chart to be retried',
     posted: 'posted',
     not_ready_notice: 'data not ready, notice posted',
     failed: 'failed',

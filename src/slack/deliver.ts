@@ -1,9 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import type { RenderedReport } from '../pipeline';
 import { reportTitle } from '../render/blocks';
-import { escapeMrkdwn } from '../reports/request';
 import type { DeliveredParts } from '../store/types';
-import { DeliveryError, slackErrorCode } from './errors';
+import { DeliveryError, slackErrorCode, slackProblem } from './errors';
 
 const NOT_MEMBER = new Set(['not_in_channel', 'channel_not_found']);
 
@@ -86,9 +85,11 @@ export async function deliverReport(client: WebClient, channel: string, r: Rende
     }), onError),
   ).catch((e: unknown) => {
     if (e instanceof DeliveryError) throw e;
+    const slack = slackProblem(e);
     throw new DeliveryError(
       'upload_failed',
-      `The summary is posted, but Slack refused the chart upload (${escapeMrkdwn((slackErrorCode(e) ?? 'upload failed').slice(0, 60))}). Run the command again in a minute to get the chart.`,
+      `The summary is posted, but the chart could not be uploaded: ${slack?.reason ?? 'the upload failed'}. ${slack?.auth ? slack.action : 'Run the command again in a minute to get the chart.'}`,
+      e,
     );
   });
   const fileIds: string[] = [];

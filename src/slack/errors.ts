@@ -16,9 +16,37 @@ export class DeliveryError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** The Slack error behind it, if any. */
+    readonly slackCause?: unknown,
   ) {
     super(message);
   }
+}
+
+/** A failed Slack call in words: what Slack did, and what to do. Undefined when it was not Slack's answer. */
+export interface SlackProblem {
+  reason: string;
+  action: string;
+  /** Slack no longer accepts the bot token: retrying cannot help. */
+  auth: boolean;
+}
+
+export function slackProblem(e: unknown): SlackProblem | undefined {
+  const code = slackErrorCode(e);
+  if (code && SLACK_AUTH_ERRORS.has(code)) {
+    return {
+      reason: `Slack no longer accepts the bot's token (\`${escapeMrkdwn(code)}\`)`,
+      action: "The bot's admin must reinstall the app or update SLACK_BOT_TOKEN; running the command again will not help.",
+      auth: true,
+    };
+  }
+  if (isSlackRateLimited(e)) return { reason: 'Slack is rate-limiting the bot right now', action: 'Wait a minute and run the command again.', auth: false };
+  if (code) return { reason: `Slack refused it (\`${escapeMrkdwn(code.slice(0, 60))}\`)`, action: 'Try again in a minute.', auth: false };
+  const kind = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+  if (kind === 'slack_webapi_http_error' || kind === 'slack_webapi_request_error') {
+    return { reason: 'Slack did not answer properly (an HTTP error or a broken connection)', action: 'Try again in a minute.', auth: false };
+  }
+  return undefined;
 }
 
 /** Our storage (SQLite or Redis) failed or did not answer in time while answering a command. */
@@ -61,12 +89,8 @@ export function userMessage(e: unknown, requestId: string): string {
     return `:warning: The bot's storage is unavailable right now, ${done}. Try again in a minute; if it persists, tell the bot's admin (the bot's /readyz says what is wrong; reference \`${requestId}\`).`;
   }
   const code = slackErrorCode(e);
-  if (code && SLACK_AUTH_ERRORS.has(code)) {
-    return `:warning: Slack no longer accepts the bot's token (\`${escapeMrkdwn(code)}\`), so the report could not be posted. The bot's admin must reinstall the app or update SLACK_BOT_TOKEN; running the command again will not help.`;
-  }
-  if (isSlackRateLimited(e)) {
-    return ':warning: Slack is rate-limiting the bot right now, and the report could not be posted after several tries. Wait a minute and run the command again.';
-  }
+  const slack = slackProblem(e);
+  if (slack?.auth || isSlackRateLimited(e)) return `:warning: ${slack?.reason}, so the report could not be posted. ${slack?.action}`;
   if (code) {
     return `:warning: Slack refused to post the report (\`${escapeMrkdwn(code.slice(0, 60))}\`). Try again in a minute; if it keeps failing, give the bot's admin this reference: \`${requestId}\`.`;
   }

@@ -93,7 +93,9 @@ export function createHttpFront(o: HttpServerOptions): HttpFront {
         o.logger.warn('dropped a replayed Slack request (same signature seen in the last 5 minutes)');
         return json(res, 401, { error: 'replayed request' });
       }
-      seen.set(signature, true);
+      // Remembered until Bolt would refuse the request as too old anyway (its timestamp + 5 minutes).
+      const ts = Number(req.headers['x-slack-request-timestamp']);
+      seen.set(signature, true, { ttl: Math.max(1000, ts * 1000 + REPLAY_WINDOW_MS - Date.now()) });
       if (!slackBodyShapeOk(contentType, text)) {
         o.logger.warn({ contentType }, 'refused a signed Slack request whose body is not a JSON object');
         return json(res, 400, { error: 'malformed body' });
@@ -119,13 +121,21 @@ export function createHttpFront(o: HttpServerOptions): HttpFront {
       return;
     }
     if (req.method === 'GET' && path === '/metrics') {
-      void o.metrics.registry.metrics().then((text) => {
-        res.writeHead(200, { 'content-type': o.metrics.registry.contentType });
-        res.end(text);
-      });
+      void o.metrics.registry.metrics().then(
+        (text) => {
+          res.writeHead(200, { 'content-type': o.metrics.registry.contentType });
+          res.end(text);
+        },
+        (e: unknown) => {
+          o.logger.error({ err: e instanceof Error ? e.message : String(e) }, 'metrics collection failed');
+          json(res, 500, { error: 'metrics collection failed' });
+        },
+      );
       return;
     }
       if (o.receiver && path === '/slack/events') {
+      // Slack only POSTs; anything else would reach Bolt as a deferred-request error (a 500 and an error log line).
+      if (req.method !== 'POST') return json(res, 405, { error: 'method not allowed' });
       if (draining) return json(res, 503, { error: 'shutting down; try again in a moment' });
       const ts = Number(req.headers['x-slack-request-timestamp']);
       if (Number.isFinite(ts) && ts - Date.now() / 1000 > (o.maxFutureSkewSec ?? 300)) {

@@ -59,7 +59,9 @@ function openFailure(dataDir: string, file: string, e: unknown, what = `the SQLi
 }
 
 function isBusy(e: unknown): boolean {
-  return e instanceof Database.SqliteError && (e.code.startsWith('SQLITE_BUSY') || e.code.startsWith('SQLITE_LOCKED'));
+  // By its code, not instanceof: under jest's module registries the class may be another copy.
+  const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
 }
 
 /** `wxa.sqlite` -> `wxa.lock`, next to it. */

@@ -18,8 +18,11 @@ export interface Schedule {
   createdAt: number;
 }
 
-/** A scheduled run's life: running -> posted | waiting_data -> ... -> not_ready_notice | failed. */
-export type RunState = 'running' | 'waiting_data' | 'posted' | 'not_ready_notice' | 'failed';
+/**
+ * A scheduled run's life: running -> posted | waiting_data -> ... -> not_ready_notice | failed;
+ * retrying: the summary is in the channel but the chart is not, tried again at nextAttemptAt.
+ */
+export type RunState = 'running' | 'waiting_data' | 'retrying' | 'posted' | 'not_ready_notice' | 'failed';
 
 export interface RunRecord {
   /** Idempotency key: schedule id + period. */
@@ -31,7 +34,7 @@ export interface RunRecord {
   attempts: number;
   /** While running: until when the owner holds it; after that another instance may take over. */
   leaseUntil: number;
-  /** While waiting_data: when to try again. */
+  /** While waiting_data or retrying: when to try again. */
   nextAttemptAt: number | null;
   firstAttemptAt: number;
   detail: string | null;

@@ -148,9 +148,78 @@ describeFullDisk('a scheduled report is posted once when the disk fills up (SQLi
     await runDue(w.store, runner, new Date(w.clock));
     expect(posts(w)).toHaveLength(1);
     expect(charts(w)).toHaveLength(1);
-    expect(await w.store.getRun(runKey(schedule.id, period(w)))).toMatchObject({ state: 'posted', attempts: 2 });
+    // Marked by the retake, or already by the background retry: either way once, and nothing re-posted.
+    expect(await w.store.getRun(runKey(schedule.id, period(w)))).toMatchObject({ state: 'posted' });
+  });
+
+  test('the disk stays full past the inline retries: the record lands in the background once it frees, so another instance does not post again', async () => {
+    w.slack.gate('chat.postMessage', async () => disk.fill());
+    const runner = w.runner('A', { storeRetry: { attempts: 3, initialDelayMs: 1, maxDelayMs: 2 } });
+    expect((await runner.run(schedule, period(w))).outcome).toBe('posted');
+    disk.free();
+    await waitFor(() => w.lines.has('run record caught up with what was delivered'));
+    w.clock += LEASE + 1;
+    await runDue(w.store, w.runner('B'), new Date(w.clock));
+    expect(posts(w)).toHaveLength(1);
+    expect(charts(w)).toHaveLength(1);
+    expect(await w.store.getRun(runKey(schedule.id, period(w)))).toMatchObject({ state: 'posted', attempts: 1 });
+  });
+
+  test('a full disk when the schedule fires: the claim is retried, and the fire is not lost', async () => {
+    disk.fill();
+    w.lines.onLine = (l) => {
+      if (l.msg === 'store write failed; retrying') disk.free();
+    };
+    expect((await w.runner('A').run(schedule, period(w))).outcome).toBe('posted');
+    expect(posts(w)).toHaveLength(1);
   });
 });
+
+describe('the summary is posted but the chart is not', () => {
+  let dir: string;
+  let w: World;
+  beforeEach(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'wxa-part-'));
+    w = await world(new SqliteStore(path.join(dir, 'wxa.sqlite')));
+  });
+  afterEach(async () => {
+    await w.store.close();
+    await w.slack.close();
+    await w.sim.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a failed upload is retried later with the chart only; nobody is told the report failed', async () => {
+    w.slack.fail('files.getUploadURLExternal', { status: 500 });
+    const runner = w.runner('A');
+    expect(await runner.run(schedule, period(w))).toMatchObject({ outcome: 'retrying', retryAt: w.clock + 30 * 60_000 });
+    expect(posts(w)).toHaveLength(1); // the summary, and no notice
+    expect(await w.store.getRun(runKey(schedule.id, period(w)))).toMatchObject({ state: 'retrying' });
+    w.clock += 30 * 60_000;
+    await runDue(w.store, w.runner('B'), new Date(w.clock));
+    expect(posts(w)).toHaveLength(1);
+    expect(charts(w)).toHaveLength(1);
+    expect(await w.store.getRun(runKey(schedule.id, period(w)))).toMatchObject({ state: 'posted', attempts: 2 });
+  });
+
+  test("Slack refusing the token for the chart: the channel hears the summary is there, the chart is not, and that the admin must act", async () => {
+    w.slack.fail('files.completeUploadExternal', { error: 'token_revoked' });
+    expect((await w.runner('A').run(schedule, period(w))).outcome).toBe('failed');
+    const notice = String(posts(w)[1]?.args.text);
+    expect(notice).toMatch(/the summary is posted, but its chart could not be uploaded: Slack no longer accepts the bot's token \(`token_revoked`\)/);
+    expect(notice).toMatch(/reinstall the app or update SLACK_BOT_TOKEN/);
+    expect(notice).not.toMatch(/could not be posted|in a minute/);
+  });
+});
+
+/** Resolves once the condition holds; rejects after the deadline. */
+async function waitFor(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error('condition never held');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
 
 describeRedis('a scheduled report is posted once through a Redis restart', () => {
   let redis: PrivateRedis;

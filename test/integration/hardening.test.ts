@@ -129,11 +129,11 @@ describe('what users are told', () => {
   });
 
   test("while Slack rate-limits the post, 'still working' names Slack, not WeChat", async () => {
-    h = await startHarness({}, { stillWorkingMs: 400 });
+    h = await startHarness({}, { stillWorkingMs: 1000 });
     // Warm: the second run of the same report is fetched and drawn from the caches at once.
     await h.command('/retain', 'weekly 2017-03-06');
     await h.slack.waitFor(() => h.slack.callsTo('files.completeUploadExternal').length === 1);
-    h.slack.fail('chat.postMessage', { status: 429, retryAfterSec: 2 });
+    h.slack.fail('chat.postMessage', { status: 429, retryAfterSec: 3 });
     await h.command('/retain', 'weekly 2017-03-06', { responseId: 'limited' });
     await h.slack.waitFor(() => h.slack.responses.some((r) => r.id === 'limited' && /Still working/.test(String(r.body.text))));
     const still = h.slack.responses.find((r) => r.id === 'limited' && /Still working/.test(String(r.body.text)));

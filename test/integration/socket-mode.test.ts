@@ -66,12 +66,11 @@ describe('Socket Mode', () => {
   let slack: SlackDouble;
   let socket: SlackSocketDouble;
   let running: Harness | undefined;
-  let rejections: unknown[];
-  const onRejection = (r: unknown) => rejections.push(r);
+  // No listener for unhandled rejections here: jest gives each test file its own `process`, so one
+  // would never hear them. Jest itself fails the test on an unhandled rejection (the old reconnect
+  // code failed these tests that way).
 
   beforeEach(async () => {
-    rejections = [];
-    process.on('unhandledRejection', onRejection);
     slack = await startSlackDouble();
     socket = (await startSlackSocketDouble()).attach(slack);
   });
@@ -80,7 +79,6 @@ describe('Socket Mode', () => {
     running = undefined;
     await socket.close();
     await slack.close();
-    process.off('unhandledRejection', onRejection);
   });
 
   const start = async (reconnect = FAST) => {
@@ -154,7 +152,6 @@ describe('Socket Mode', () => {
     expect(await gauge(h)).toBe(1);
     expect((await readyz(h)).status).toBe(200);
 
-    expect(rejections).toEqual([]);
     const warnings = h.logLines().filter((l) => l.msg === 'could not connect to Slack (Socket Mode); will try again');
     expect(warnings.length).toBeGreaterThanOrEqual(8);
     expect(warnings.map((l) => l.err)).toContain('An HTTP protocol error occurred: statusCode = 500');
@@ -172,7 +169,6 @@ describe('Socket Mode', () => {
     const ack = await retain(h, '2017-03-06');
     expect(ack.payload).toMatchObject({ response_type: 'ephemeral' });
     expect(h.logLines().some((l) => l.msg === 'could not connect to Slack (Socket Mode); will try again')).toBe(false);
-    expect(rejections).toEqual([]);
   });
 
   test('start-up while apps.connections.open fails: /healthz answers at once, the bot connects once Slack answers', async () => {
@@ -190,7 +186,6 @@ describe('Socket Mode', () => {
     await connected(h);
     await retain(h, '2017-03-06');
     expect((await readyz(h)).status).toBe(200);
-    expect(rejections).toEqual([]);
   });
 
   test('stop() during a long reconnect backoff is quick and leaves nothing reconnecting', async () => {
@@ -206,6 +201,5 @@ describe('Socket Mode', () => {
     expect(Date.now() - t0).toBeLessThan(3_000);
     expect(h.runtime.bot.connection()).toBe('disconnected');
     expect(slack.callsTo(OPEN)).toHaveLength(opens);
-    expect(rejections).toEqual([]);
   });
 });

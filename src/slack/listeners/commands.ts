@@ -211,12 +211,23 @@ async function handleSchedule(words: string[], app: string | undefined, { comman
   await track(
     deps,
     (async () => {
-      const r = await after();
-      h.audit(`run:${r.outcome}`);
-      if (r.outcome !== 'posted') {
-        await respond({ ...ephemeral(`Schedule run finished: ${r.outcome.replace('_', ' ')}.`), replace_original: false } as RespondArguments).catch(() => undefined);
+      const tell = (text: string) => respond({ ...ephemeral(text), replace_original: false } as RespondArguments).catch(() => undefined);
+      try {
+        const r = await after();
+        h.audit(`run:${r.outcome}`);
+        const words: Record<string, string> = {
+          waiting_data: "WeChat's data is not ready yet; it will be posted when it is",
+          retrying: 'the summary is posted; the chart failed and will be tried again',
+          skipped: 'the run was already taken by another instance',
+          not_ready_notice: "WeChat's data never came; a notice was posted",
+          failed: 'it could not be posted; the channel was told why',
+        };
+        if (r.outcome !== 'posted') await tell(`Schedule run finished: ${words[r.outcome] ?? r.outcome}.`);
+      } catch (e) {
+        h.log.error({ err: errText(e) }, 'manual schedule run failed');
+        await tell(userMessage(e instanceof StorageUnavailableError ? e : new StorageUnavailableError(errText(e)), h.requestId));
       }
-    })().catch((e: unknown) => h.log.error({ err: errText(e) }, 'manual schedule run failed')),
+    })(),
   );
 }
 
