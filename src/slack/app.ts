@@ -139,7 +139,12 @@ export function createBot(o: BotOptions): Bot {
       logger.info({ mode: socketMode ? 'socket' : 'http', host: c.HOST, port }, 'bot started');
       return port;
     },
-    drain: () => front.drain(),
+    drain: () => {
+      front.drain();
+      // Socket Mode: close the link now, so Slack sends new commands to the other instances while
+      // this one finishes its reports (they post through the Web API, not the socket).
+      void socket?.stop();
+    },
     connection: () => socket?.state ?? 'http',
     async settle(ms) {
       let timer: NodeJS.Timeout | undefined;

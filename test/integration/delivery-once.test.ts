@@ -175,6 +175,30 @@ describeFullDisk('a scheduled report is posted once when the disk fills up (SQLi
   });
 });
 
+describe('scheduled failure notices', () => {
+  let dir: string;
+  let w: World;
+  beforeEach(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'wxa-notice-'));
+    w = await world(new SqliteStore(path.join(dir, 'wxa.sqlite')));
+  });
+  afterEach(async () => {
+    await w.store.close();
+    await w.slack.close();
+    await w.sim.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("WeChat's errmsg in a public notice is escaped: no channel ping, no disguised link", async () => {
+    w.sim.inject('datacube', { type: 'errcode', errcode: 47001, errmsg: '<!channel> <https://evil.example|reset here>' }, 10);
+    expect((await w.runner('A').run(schedule, period(w))).outcome).toBe('failed');
+    const notice = String(posts(w)[0]?.args.text);
+    expect(notice).toMatch(/could not be posted/);
+    expect(notice).not.toMatch(/<!channel>|<https:/);
+    expect(notice).toContain('&lt;!channel&gt; &lt;https://evil.example|reset here&gt;');
+  });
+});
+
 describe('the summary is posted but the chart is not', () => {
   let dir: string;
   let w: World;

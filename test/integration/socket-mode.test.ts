@@ -202,4 +202,14 @@ describe('Socket Mode', () => {
     expect(h.runtime.bot.connection()).toBe('disconnected');
     expect(slack.callsTo(OPEN)).toHaveLength(opens);
   });
+
+  test('SIGTERM drain closes the link at once, so Slack sends new commands to other instances, and does not reconnect', async () => {
+    const h = await start();
+    await connected(h);
+    const opens = slack.callsTo(OPEN).length;
+    h.runtime.bot.drain();
+    await until(() => socket.openConnections === 0, 'the link closed');
+    expect(h.runtime.bot.connection()).toBe('disconnected');
+    expect(slack.callsTo(OPEN)).toHaveLength(opens);
+  });
 });
