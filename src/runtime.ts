@@ -19,6 +19,7 @@ import type { TokenCache } from './wechat/token';
 import type { Readiness } from './slack/http';
 import { createStore, type Store } from './store';
 import type { Schedule } from './store/types';
+import { withTimeout } from './util/deadline';
 
 export interface Runtime {
   config: Config;
@@ -46,15 +47,6 @@ export interface RuntimeOptions {
 
 /** SIGTERM budget: Kubernetes and most process managers give 30 s before SIGKILL. */
 export const SHUTDOWN_BUDGET_MS = 25_000;
-
-async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([p, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** How long readiness waits after a failed token fetch before it may trigger another. */
 const TOKEN_RETRY_FROM_READYZ_MS = 30_000;

@@ -6,6 +6,7 @@ import { catchUp, runDue } from './recover';
 import type { ScheduleRunner } from './runner';
 import { cronPattern, periodForFire, previousFire } from './spec';
 import type { Scheduler } from './types';
+import { settlesWithin } from '../util/deadline';
 
 const QUEUE = 'wxa-schedules';
 
@@ -78,21 +79,21 @@ export class BullScheduler implements Scheduler {
     return (await run).outcome;
   }
 
+  /** Every step bounded: a Redis that just restarted must not keep the process from stopping. */
   async stop(graceMs: number): Promise<void> {
     clearInterval(this.poller);
-    let timer: NodeJS.Timeout | undefined;
-    const graceful = this.worker?.close().then(() => true) ?? Promise.resolve(true);
-    const inTime = await Promise.race([graceful, new Promise<boolean>((r) => (timer = setTimeout(() => r(false), graceMs)))]);
-    clearTimeout(timer);
+    const inTime = await settlesWithin(this.worker?.close(), graceMs);
     if (!inTime) {
       // Hand the job back: its lock lapses and another instance's worker takes it over.
       this.o.log.warn('shutdown: handing running scheduled jobs back to other instances');
-      await this.worker?.close(true);
+      await settlesWithin(this.worker?.close(true), 2_000);
     } else {
-      await Promise.allSettled([...this.inFlight]);
+      await settlesWithin(Promise.allSettled([...this.inFlight]), graceMs);
     }
-    await this.queue.close();
-    await Promise.allSettled(this.connections.map((c) => c.quit()));
+    await settlesWithin(this.queue.close(), 2_000);
+    if (!(await settlesWithin(Promise.allSettled(this.connections.map((c) => c.quit())), 1_000))) {
+      for (const c of this.connections) c.disconnect();
+    }
   }
 
   async added(s: Schedule): Promise<void> {

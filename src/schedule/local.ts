@@ -5,6 +5,7 @@ import { catchUp, runDue } from './recover';
 import type { ScheduleRunner } from './runner';
 import { cronPattern, periodForFire } from './spec';
 import type { Scheduler } from './types';
+import { settlesWithin } from '../util/deadline';
 
 /** One instance, SQLite store: croner fires each schedule in its own time zone (DST included). */
 export class LocalScheduler implements Scheduler {
@@ -36,9 +37,7 @@ export class LocalScheduler implements Scheduler {
     for (const j of this.jobs.values()) j.stop();
     this.jobs.clear();
     // A run cut off here keeps its claim until the lease runs out; the next start picks it up.
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
-    clearTimeout(timer);
+    await settlesWithin(Promise.allSettled([...this.inFlight]), graceMs);
   }
 
   async added(s: Schedule): Promise<void> {

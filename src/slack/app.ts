@@ -12,6 +12,7 @@ import { createHttpFront, receivedAt, type Readiness } from './http';
 import { registerListeners } from './listeners';
 import { boltLogger } from './logger';
 import { SocketConnection, type SocketReconnectOptions, type SocketState } from './socket';
+import { settlesWithin } from '../util/deadline';
 
 export interface BotOptions {
   config: Config;
@@ -147,9 +148,7 @@ export function createBot(o: BotOptions): Bot {
     },
     connection: () => socket?.state ?? 'http',
     async settle(ms) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => (timer = setTimeout(r, ms)))]);
-      clearTimeout(timer);
+      await settlesWithin(Promise.allSettled([...inFlight]), ms);
       return inFlight.size;
     },
     async stop() {

@@ -3,6 +3,7 @@ import type { Config } from '../config';
 import type { Logger } from '../log';
 import { slackErrorCode } from './errors';
 import { boltLogger } from './logger';
+import { settlesWithin } from '../util/deadline';
 
 /** Where the Socket Mode link to Slack stands. */
 export type SocketState = 'connecting' | 'connected' | 'disconnected';
@@ -41,17 +42,6 @@ function describe(e: unknown): string {
   const code = slackErrorCode(e);
   if (code) return `apps.connections.open: ${code}`;
   return e instanceof Error ? e.message : String(e);
-}
-
-function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p.then(
-      () => true,
-      () => true,
-    ),
-    new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms))),
-  ]).finally(() => clearTimeout(timer));
 }
 
 /**

@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
 import { registerSecret } from '../log/redact';
+import { settlesWithin } from '../util/deadline';
 import { claimDecision, dueAt } from './claim';
 import type { RunPatch, RunRecord, Schedule, Store } from './types';
 
@@ -81,7 +82,11 @@ export class RedisStore implements Store {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([this.redis.quit(), this.tx.quit()]);
+    // QUIT waits for a connection that is down or reconnecting; past a second, drop the sockets.
+    if (!(await settlesWithin(Promise.allSettled([this.redis.quit(), this.tx.quit()]), 1_000))) {
+      this.redis.disconnect();
+      this.tx.disconnect();
+    }
   }
 
   async saveSchedule(s: Schedule): Promise<void> {

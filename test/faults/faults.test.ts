@@ -131,7 +131,7 @@ describe('Slack faults', () => {
     await h.command('/retain', 'weekly 2017-03-06');
     await warned();
     expect(h.slack.callsTo('chat.postMessage')).toHaveLength(1);
-    expect(lastResponse()).toMatch(/summary is posted, but Slack refused the chart upload/);
+    expect(lastResponse()).toMatch(/summary is posted, but the chart could not be uploaded/);
     expect(h.slack.callsTo('files.completeUploadExternal')).toHaveLength(0);
   });
 
