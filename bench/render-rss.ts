@@ -1,7 +1,7 @@
 import { buildReport } from '../src/reports/build';
 import { renderMessage } from '../src/render/blocks';
 import { createChartRenderer } from '../src/render/pool';
-import { periodContaining, periodsEnding, addDays } from '../src/wechat/period';
+import { periodContaining, periodsEnding, addDays } from '../src/calendar/period';
 import { visitRow } from '../src/sandbox/data';
 import { parseVisitTrend } from '../src/wechat/parse';
 

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { startSimulator } from '../src/sandbox/server';
 import { freePort, sendCommand } from '../src/sandbox/slack-requests';
 import { createWeChatClient } from '../src/wechat/client';
-import { addDays, isoDate } from '../src/wechat/period';
+import { addDays } from '../src/calendar/period';
+import { isoDate } from '../src/calendar/labels';
 import type { FromDoubles, ToDoubles } from './doubles';
 import { percentile, round } from './stats';
 

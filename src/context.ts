@@ -10,7 +10,7 @@ import type { RenderedReport, ReportContext } from './pipeline';
 import type { ChartRenderer } from './render/pool';
 import { SingleFlight } from './util/single-flight';
 import { startSimulator, type WeChatSimulator } from './sandbox/server';
-import { resultCache, sharedTokens } from './store/adapters';
+import { resultCache, sharedTokens } from './apps/store-adapters';
 import type { Store } from './store/types';
 import { createWeChatClient, type WeChatSettings } from './wechat/client';
 

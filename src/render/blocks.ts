@@ -1,10 +1,11 @@
 import type { types } from '@slack/bolt';
-import { formatRange, isoDate, type Granularity } from '../wechat/period';
+import { formatRange, isoDate, UNITS } from '../calendar/labels';
+import type { Granularity } from '../calendar/period';
 import type { Cohort, Report } from '../reports/model';
 import { count, delta, figureLine, percent } from './format';
 import { MAX_BLOCKS, MAX_CONTEXT_ELEMENTS, MAX_FALLBACK_TEXT, MAX_FIELDS, MAX_FIELD_TEXT, MAX_HEADER_TEXT, MAX_SECTION_TEXT, truncate } from './limits';
 import { escapeMrkdwn } from '../reports/request';
-import { localDateTime } from '../util/time-zone';
+import { localDateTime } from '../calendar/time-zone';
 
 type KnownBlock = types.KnownBlock;
 export type SlackBlock = types.KnownBlock | types.Block;
@@ -14,14 +15,8 @@ export interface RenderedMessage {
   blocks: SlackBlock[];
 }
 
-const UNIT: Record<Granularity, { adj: string; noun: string; prefix: string }> = {
-  daily: { adj: 'Daily', noun: 'day', prefix: 'Day' },
-  weekly: { adj: 'Weekly', noun: 'week', prefix: 'Week' },
-  monthly: { adj: 'Monthly', noun: 'month', prefix: 'Month' },
-};
-
 export function reportTitle(r: Pick<Report, 'kind' | 'period'>): string {
-  const u = UNIT[r.period.granularity];
+  const u = UNITS[r.period.granularity];
   return `${u.adj} ${r.kind === 'retain' ? 'retention' : 'visits'} · ${formatRange(r.period)}`;
 }
 
@@ -38,7 +33,7 @@ const context = (items: string[]): KnownBlock => ({
 
 /** Retention as a monospace table: offsets down, new and active users across. */
 function retentionTable(g: Granularity, newUsers: Cohort, active: Cohort): string {
-  const prefix = UNIT[g].prefix;
+  const prefix = UNITS[g].prefix;
   const rows: string[][] = [[prefix, 'New users', '%', 'Active users', '%']];
   rows.push([`${prefix} 0`, count(newUsers.size), newUsers.size === null ? 'n/a' : '100%', count(active.size), active.size === null ? 'n/a' : '100%']);
   newUsers.points.forEach((p, i) => {
@@ -75,7 +70,7 @@ function generatedLine(o: RenderOptions): string | undefined {
 
 /** The channel message for a report: Block Kit plus a plain-text fallback for notifications. */
 export function renderMessage(r: Report, o: RenderOptions = {}): RenderedMessage {
-  const u = UNIT[r.period.granularity];
+  const u = UNITS[r.period.granularity];
   const blocks: KnownBlock[] = [header(reportTitle(r)), context([sourceLine(r)])];
   const visitors = r.visits.find((f) => f.key === 'visitUv');
 

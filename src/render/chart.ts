@@ -2,7 +2,7 @@ import { Canvas, type PngConfig } from 'canvas';
 import { ChartJSNodeCanvas, type MimeType } from 'chartjs-node-canvas';
 import type { ChartConfiguration } from 'chart.js';
 import type { Report } from '../reports/model';
-import { isoDate } from '../wechat/period';
+import { isoDate, UNITS } from '../calendar/labels';
 import { reportTitle } from './blocks';
 import { findCjkFont } from './fonts';
 
@@ -64,7 +64,7 @@ export function chartConfig(r: Report): ChartConfiguration<'line'> {
     borderWidth: 3,
     spanGaps: false,
   });
-  const g = r.period.granularity === 'daily' ? 'day' : r.period.granularity === 'weekly' ? 'week' : 'month';
+  const g = UNITS[r.period.granularity].noun;
   return {
     type: 'line',
     data: {

@@ -1,4 +1,5 @@
-import { formatRange, isoDate, previousPeriod, type Granularity, type Period } from '../wechat/period';
+import { previousPeriod, type Granularity, type Period } from '../calendar/period';
+import { formatRange, isoDate } from '../calendar/labels';
 import type { DailySummaryItem, RetainResult, RetentionSeries, VisitTrendItem } from '../wechat/types';
 import type { Cohort, Figure, Report, ReportRequest, TrendPoint, Unit } from './model';
 

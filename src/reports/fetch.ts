@@ -1,5 +1,5 @@
 import type { WeChatClient } from '../wechat/client';
-import { periodsEnding } from '../wechat/period';
+import { periodsEnding } from '../calendar/period';
 import { TREND_LENGTH, type ReportData } from './build';
 import type { ReportRequest } from './model';
 

@@ -1,4 +1,4 @@
-import type { Period } from '../wechat/period';
+import type { Period } from '../calendar/period';
 
 export type ReportKind = 'retain' | 'visits';
 export const REPORT_KINDS: readonly ReportKind[] = ['retain', 'visits'];

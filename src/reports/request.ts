@@ -1,15 +1,5 @@
-import {
-  calendarDate,
-  describeGranularity,
-  formatRange,
-  GRANULARITIES,
-  isComplete,
-  isoDate,
-  latestComplete,
-  periodContaining,
-  weekdayName,
-  type Granularity,
-} from '../wechat/period';
+import { calendarDate, GRANULARITIES, isComplete, latestComplete, periodContaining, type Granularity } from '../calendar/period';
+import { describeGranularity, formatRange, isoDate, weekdayName } from '../calendar/labels';
 import { REPORT_KINDS, type ReportKind, type ReportRequest } from './model';
 
 export type ParseResult = { ok: true; request: ReportRequest } | { ok: false; error: string };

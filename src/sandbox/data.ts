@@ -1,4 +1,4 @@
-import { addDays, isComplete, nextPeriod, type Granularity, type Period } from '../wechat/period';
+import { addDays, isComplete, nextPeriod, type Granularity, type Period } from '../calendar/period';
 
 // Deterministic, plausible analytics: the same date always gives the same figures, so demos,
 // tests and screenshots are reproducible. Figures grow slowly, peak on weekends and wobble a little.

@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ENDPOINTS } from '../wechat/types';
-import { chinaToday, isComplete, periodContaining, type Granularity, type Period } from '../wechat/period';
+import { chinaToday, isComplete, periodContaining, type Granularity, type Period } from '../calendar/period';
 import { hasData, refDate, retainBody, summaryRow, visitRow } from './data';
 
 /**

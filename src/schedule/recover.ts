@@ -1,6 +1,6 @@
 import type { Logger } from '../log';
 import type { Store } from '../store/types';
-import { periodContaining } from '../wechat/period';
+import { periodContaining } from '../calendar/period';
 import type { ScheduleRunner } from './runner';
 import { periodForFire, previousFire, runKey } from './spec';
 

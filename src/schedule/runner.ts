@@ -10,7 +10,8 @@ import { deliverReport } from '../slack/deliver';
 import { DeliveryError, slackProblem, userMessage } from '../slack/errors';
 import type { DeliveredParts, RunPatch, RunRecord, Schedule, Store } from '../store/types';
 import { WeChatError } from '../wechat/errors';
-import { formatRange, type Period } from '../wechat/period';
+import { type Period } from '../calendar/period';
+import { formatRange } from '../calendar/labels';
 import { reportKind, runKey } from './spec';
 
 export interface RunnerSettings {

@@ -2,8 +2,8 @@ import { Cron } from 'croner';
 import type { ReportKind } from '../reports/model';
 import { echo } from '../reports/request';
 import type { Schedule, ScheduleReport } from '../store/types';
-import { isTimeZone } from '../util/time-zone';
-import { GRANULARITIES, latestComplete, type Granularity, type Period } from '../wechat/period';
+import { isTimeZone } from '../calendar/time-zone';
+import { GRANULARITIES, latestComplete, type Granularity, type Period } from '../calendar/period';
 
 export const SCHEDULE_REPORTS: readonly ScheduleReport[] = ['summary', 'retain', 'visits'];
 const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];

@@ -1,4 +1,4 @@
-import type { Granularity } from '../wechat/period';
+import type { Granularity } from '../calendar/period';
 
 export type ScheduleReport = 'summary' | 'retain' | 'visits';
 

@@ -1,4 +1,4 @@
-import { addDays, chinaToday, nextPeriod, type Period } from './period';
+import { addDays, chinaToday, nextPeriod, type Period } from '../calendar/period';
 
 /** Where datacube answers are kept between calls (SQLite or Redis); values are WeChat's raw JSON. */
 export interface ResultCache {

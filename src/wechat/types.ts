@@ -1,4 +1,4 @@
-import type { Granularity } from './period';
+import type { Granularity } from '../calendar/period';
 
 /** Retention counts by offset (0 = the period itself). Missing keys stay missing. */
 export type RetentionSeries = ReadonlyMap<number, number>;

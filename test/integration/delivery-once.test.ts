@@ -10,7 +10,7 @@ import { periodForFire, runKey } from '../../src/schedule/spec';
 import { startSimulator, type WeChatSimulator } from '../../src/sandbox/server';
 import { startSlackDouble, type SlackDouble } from '../../src/sandbox/slack-api';
 import { freePort, sendCommand } from '../../src/sandbox/slack-requests';
-import { resultCache } from '../../src/store/adapters';
+import { resultCache } from '../../src/apps/store-adapters';
 import { RedisStore } from '../../src/store/redis';
 import { SqliteStore } from '../../src/store/sqlite';
 import type { Schedule, Store } from '../../src/store/types';

@@ -9,7 +9,7 @@ import { ScheduleRunner, type RunnerSettings } from '../../src/schedule/runner';
 import { periodForFire, runKey } from '../../src/schedule/spec';
 import { startSimulator, type WeChatSimulator } from '../../src/sandbox/server';
 import { SqliteStore } from '../../src/store/sqlite';
-import { resultCache } from '../../src/store/adapters';
+import { resultCache } from '../../src/apps/store-adapters';
 import type { Schedule } from '../../src/store/types';
 import { createWeChatClient } from '../../src/wechat/client';
 import { startSlackDouble, type SlackDouble } from '../../src/sandbox/slack-api';

@@ -1,5 +1,5 @@
 import type { Store, Schedule } from '../../src/store/types';
-import { sharedTokens } from '../../src/store/adapters';
+import { sharedTokens } from '../../src/apps/store-adapters';
 import { TokenCache, type TokenProvider } from '../../src/wechat/token';
 import { startSimulator } from '../../src/sandbox/server';
 import { StableTokenProvider } from '../../src/wechat/token';

@@ -1,5 +1,5 @@
+import { assertQueryable } from '../../src/calendar/queryable';
 import {
-  assertQueryable,
   chinaToday,
   isComplete,
   latestComplete,
@@ -7,7 +7,7 @@ import {
   periodsEnding,
   previousPeriod,
   PeriodError,
-} from '../../src/wechat/period';
+} from '../../src/calendar/period';
 
 const ZONES = ['UTC', 'America/Los_Angeles', 'Asia/Shanghai', 'Pacific/Kiritimati'];
 const originalTz = process.env.TZ;

@@ -3,7 +3,7 @@ import { getPriority } from 'node:os';
 import { buildReport } from '../../src/reports/build';
 import { createChartRenderer, RENDER_NICE } from '../../src/render/pool';
 import { SingleFlight } from '../../src/util/single-flight';
-import { periodContaining, periodsEnding } from '../../src/wechat/period';
+import { periodContaining, periodsEnding } from '../../src/calendar/period';
 import { PNG_SIGNATURE, pngSize } from '../helpers/harness';
 
 const period = periodContaining('weekly', '20170306');

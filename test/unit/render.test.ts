@@ -1,6 +1,6 @@
 import dayjs from 'dayjs';
-import '../../src/wechat/period'; // extends dayjs with utc and timezone
-import { localDateTime } from '../../src/util/time-zone';
+import '../../src/calendar/period'; // extends dayjs with utc and timezone
+import { localDateTime } from '../../src/calendar/time-zone';
 import { inflateSync } from 'node:zlib';
 import { buildReport, cohort, change, type ReportData } from '../../src/reports/build';
 import type { ReportRequest } from '../../src/reports/model';
@@ -8,7 +8,7 @@ import { renderMessage } from '../../src/render/blocks';
 import { chartRenderer, renderChart, cjkFontFamily } from '../../src/render/chart';
 import { count, delta, duration, percent } from '../../src/render/format';
 import { MAX_BLOCKS, MAX_FIELDS, MAX_SECTION_TEXT } from '../../src/render/limits';
-import { periodContaining, periodsEnding, type Granularity } from '../../src/wechat/period';
+import { periodContaining, periodsEnding, type Granularity } from '../../src/calendar/period';
 import type { VisitTrendItem } from '../../src/wechat/types';
 import { PNG_SIGNATURE, pngSize } from '../helpers/harness';
 

@@ -25,6 +25,11 @@ export class PeriodError extends Error {
 // Calendar arithmetic is done on UTC midnights so the host's TZ never shifts a date.
 const fmt = (d: dayjs.Dayjs) => d.format('YYYYMMDD');
 
+/** Throws PeriodError unless `s` is a real yyyymmdd date. */
+export function assertDate(s: string): void {
+  parseCompact(s);
+}
+
 function parseCompact(s: string): dayjs.Dayjs {
   if (!/^\d{8}$/.test(s)) throw new PeriodError(`"${s}" is not a yyyymmdd date`);
   const d = dayjs.utc(`${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}`);
@@ -98,42 +103,5 @@ export function latestComplete(granularity: Granularity, now: Date): Period {
 
 export function isComplete(p: Period, now: Date): boolean {
   return p.end < chinaToday(now);
-}
-
-/** Throws PeriodError unless p is exactly one natural, completed period as WeChat requires. */
-export function assertQueryable(p: Period, now: Date): void {
-  parseCompact(p.begin);
-  parseCompact(p.end);
-  const natural = periodContaining(p.granularity, p.begin);
-  if (natural.begin !== p.begin || natural.end !== p.end) {
-    throw new PeriodError(
-      `${p.begin}..${p.end} is not one ${describeGranularity(p.granularity)} (expected ${natural.begin}..${natural.end})`,
-    );
-  }
-  if (!isComplete(p, now)) {
-    throw new PeriodError(
-      `${formatRange(p)} is not over yet in China time; the latest complete ${describeGranularity(p.granularity)} is ${formatRange(latestComplete(p.granularity, now))}`,
-    );
-  }
-}
-
-export function describeGranularity(g: Granularity): string {
-  return g === 'daily' ? 'day' : g === 'weekly' ? 'week (Monday to Sunday)' : 'calendar month';
-}
-
-/** 20170306 -> 2017-03-06 */
-export function isoDate(yyyymmdd: string): string {
-  return `${yyyymmdd.slice(0, 4)}-${yyyymmdd.slice(4, 6)}-${yyyymmdd.slice(6, 8)}`;
-}
-
-/** Human label: "2017-03-06", "2017-03-06 – 2017-03-12", "2017-03". */
-export function formatRange(p: Period): string {
-  if (p.granularity === 'daily') return isoDate(p.begin);
-  if (p.granularity === 'monthly') return isoDate(p.begin).slice(0, 7);
-  return `${isoDate(p.begin)} – ${isoDate(p.end)}`;
-}
-
-export function weekdayName(yyyymmdd: string): string {
-  return ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'][isoWeekday(yyyymmdd) - 1];
 }
 

@@ -1,6 +1,6 @@
 import type { ResultCache } from '../wechat/cache';
 import type { CachedToken, SharedTokenStore } from '../wechat/token';
-import type { Store } from './types';
+import type { Store } from '../store/types';
 
 /** The access_token of one AppID, shared through the store; `owner` names this instance for the lock. */
 export function sharedTokens(store: Store, appid: string, owner: string): SharedTokenStore {
