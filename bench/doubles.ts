@@ -1,5 +1,5 @@
 import { startSimulator } from '../src/sandbox/server';
-import { startSlackDouble } from '../src/sandbox/slack-api';
+import { startSlackDouble } from '../test/doubles/slack-api';
 
 // The WeChat simulator and the Slack double in a process of their own, so the benchmark's event
 // loop only sends commands and times acks: serving the bot's WeChat calls and chart uploads there

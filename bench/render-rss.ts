@@ -1,5 +1,5 @@
 import { buildReport } from '../src/reports/build';
-import { renderMessage } from '../src/render/blocks';
+import { renderMessage } from '../src/slack/blocks';
 import { createChartRenderer } from '../src/render/pool';
 import { periodContaining, periodsEnding, addDays } from '../src/calendar/period';
 import { visitRow } from '../src/sandbox/data';

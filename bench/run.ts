@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, setPriority, tmpdir } from 'node:os';
 import path from 'node:path';
 import { startSimulator } from '../src/sandbox/server';
-import { freePort, sendCommand } from '../src/sandbox/slack-requests';
+import { freePort, sendCommand } from '../test/doubles/slack-requests';
 import { createWeChatClient } from '../src/wechat/client';
 import { addDays } from '../src/calendar/period';
 import { isoDate } from '../src/calendar/labels';

@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { AppDirectory } from './apps/directory';
+import { ProgramDirectory } from './apps/directory';
+import { createPrograms } from './apps/factory';
+import { registerConfigSecrets } from './config/secrets';
 import { adminUsers, type Config } from './config';
-import { createApps, registerConfigSecrets } from './context';
-import { defaultReportConcurrency, ReportJobs } from './jobs';
+import { defaultReportConcurrency, ReportQueue } from './reports/queue';
+import { ReportService } from './reports/service';
+import { slackScheduledDelivery } from './slack/scheduled';
 import type { Logger } from './log';
 import { Metrics } from './metrics';
 import { createChartRenderer } from './render/pool';
@@ -24,13 +27,14 @@ import { withTimeout } from './util/deadline';
 export interface Runtime {
   config: Config;
   store: Store;
-  apps: AppDirectory;
+  programs: ProgramDirectory;
+  reports: ReportService;
   scheduler: Scheduler;
   runner: ScheduleRunner;
   bot: Bot;
   metrics: Metrics;
-  /** Report jobs (fetch, render, deliver) wait here, REPORT_CONCURRENCY at a time. */
-  jobs: ReportJobs;
+  /** Reports (fetch, render, deliver) wait here, REPORT_CONCURRENCY at a time. */
+  queue: ReportQueue;
   owner: string;
   port: number;
   /** Graceful stop: no new work, running work finished or handed back within the budget, everything released. */
@@ -78,16 +82,18 @@ export async function startRuntime(config: Config, logger: Logger, opts: Runtime
     onRender: (s) => metrics.renderSeconds.observe(s),
     onCacheHit: () => metrics.chartCacheHits.inc(),
   });
-  const jobs = new ReportJobs(config.REPORT_CONCURRENCY ?? defaultReportConcurrency(charts.threads), config.REPORT_TIMEOUT_MS);
-  metrics.jobs = jobs;
-  const { apps: appList, defaultApp } = await createApps(config, opts.env ?? process.env, { logger, shared: { store, owner }, metrics, charts, jobs });
-  const apps = new AppDirectory(appList, store, defaultApp);
+  const queue = new ReportQueue(config.REPORT_CONCURRENCY ?? defaultReportConcurrency(charts.threads), config.REPORT_TIMEOUT_MS);
+  metrics.jobs = queue;
+  const reports = new ReportService({ charts, queue, logger });
+  const { programs: list, defaultName } = await createPrograms(config, opts.env ?? process.env, { logger, shared: { store, owner }, metrics });
+  const programs = new ProgramDirectory(list, store, defaultName);
   const schedLog = logger.child({ component: 'scheduler' });
   const runner = new ScheduleRunner({
     store,
-    apps,
+    programs,
+    reports,
+    delivery: slackScheduledDelivery(createWebClient(config, logger), { metrics, timezone: config.REPORT_TIMEZONE }),
     metrics,
-    slack: createWebClient(config, logger),
     logger: schedLog,
     owner,
     settings: { leaseMs: config.SCHEDULER_LEASE_MS, retryIntervalMs: config.SCHEDULE_RETRY_MINUTES * 60_000, retryWindowMs: config.SCHEDULE_RETRY_HOURS * 3_600_000 },
@@ -96,7 +102,7 @@ export async function startRuntime(config: Config, logger: Logger, opts: Runtime
   const scheduler: Scheduler = config.REDIS_URL
     ? new BullScheduler({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, store, runner, log: schedLog, lockMs: config.SCHEDULER_LEASE_MS })
     : new LocalScheduler(store, runner, schedLog, Math.min(60_000, config.SCHEDULER_LEASE_MS));
-  const schedules = new ScheduleService({ store, scheduler, runner, apps, admins: adminUsers(config), defaultTimezone: config.REPORT_TIMEZONE });
+  const schedules = new ScheduleService({ store, scheduler, runner, programs, admins: adminUsers(config), defaultTimezone: config.REPORT_TIMEZONE });
 
   const slackToken = slackTokenCheck(createWebClient(config, logger));
   const ready = async (): Promise<Readiness> => {
@@ -106,7 +112,7 @@ export async function startRuntime(config: Config, logger: Logger, opts: Runtime
       (e: unknown) => (checks[store.kind] = e instanceof Error ? e.message : String(e)),
     );
     // Cached state only: readiness never sends WeChat more than one token request per 30 s.
-    for (const a of apps.all) checks[`token:${a.name}`] = await tokenReadiness(a.context.client.tokenCache);
+    for (const p of programs.all) checks[`token:${p.name}`] = await tokenReadiness(p.client.tokenCache);
     checks.slack_token = await withTimeout(slackToken(), 3000, 'Slack auth.test').catch((e: unknown) => (e instanceof Error ? e.message : String(e)));
     // Socket Mode: not ready while the link to Slack is down (commands cannot reach us).
     const socket = bot.connection();
@@ -116,25 +122,26 @@ export async function startRuntime(config: Config, logger: Logger, opts: Runtime
     }
     return { ok: Object.values(checks).every((v) => v === 'ok'), checks };
   };
-  const bot = createBot({ config, apps, logger, metrics, ready, schedules, stillWorkingMs: opts.stillWorkingMs, socketReconnect: opts.socketReconnect });
+  const bot = createBot({ config, programs, reports, logger, metrics, ready, schedules, stillWorkingMs: opts.stillWorkingMs, socketReconnect: opts.socketReconnect });
   const port = await bot.start().catch(async (e: unknown) => {
     // Slack could not be reached or refused the token: release what was opened, keep the reason.
-    for (const release of [() => scheduler.stop(0), () => apps.close(), () => charts.close(), () => store.close()]) await release().catch(() => undefined);
+    for (const release of [() => scheduler.stop(0), () => programs.close(), () => charts.close(), () => store.close()]) await release().catch(() => undefined);
     throw e;
   });
   await scheduler.start();
-  logger.info({ store: store.kind, scheduler: scheduler.mode, apps: apps.all.map((a) => a.name), renderThreads: charts.threads, reportConcurrency: jobs.concurrency, owner }, 'runtime ready');
+  logger.info({ store: store.kind, scheduler: scheduler.mode, apps: programs.all.map((p) => p.name), renderThreads: charts.threads, reportConcurrency: queue.concurrency, owner }, 'runtime ready');
 
   let stopped: Promise<void> | undefined;
   return {
     config,
     store,
-    apps,
+    programs,
+    reports,
     scheduler,
     runner,
     bot,
     metrics,
-    jobs,
+    queue,
     owner,
     port,
     stop(budgetMs = SHUTDOWN_BUDGET_MS) {
@@ -143,13 +150,13 @@ export async function startRuntime(config: Config, logger: Logger, opts: Runtime
         bot.drain();
         const [left] = await Promise.all([bot.settle(budgetMs - 2000), scheduler.stop(Math.max(1000, budgetMs - 2000))]);
         if (left > 0) {
-          logger.warn({ left, waiting: jobs.waiting }, 'shutdown budget spent with commands still running');
+          logger.warn({ left, waiting: queue.waiting }, 'shutdown budget spent with commands still running');
           // Reports still queued are refused, and their authors told to ask again.
-          jobs.close();
+          queue.close();
           await bot.settle(Math.min(1500, Math.max(0, deadline - Date.now() - 500)));
         }
         await withTimeout(bot.stop(), Math.max(500, deadline - Date.now()), 'HTTP close').catch(() => undefined);
-        await apps.close();
+        await programs.close();
         await charts.close();
         await store.close();
       })();

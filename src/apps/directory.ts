@@ -1,89 +1,76 @@
-import type { WeChatContext } from '../context';
 import type { Store } from '../store/types';
-import { echo } from '../reports/request';
+import type { MiniProgram } from './program';
 
-export interface App {
-  name: string;
-  displayName: string;
-  /** Channels allowed to see it; undefined = every channel. */
-  channels?: ReadonlySet<string>;
-  context: WeChatContext;
+/** Why no mini program could be chosen; src/slack puts it into words. */
+export type ProgramProblem =
+  | { reason: 'unknown'; name: string; choices: string[] }
+  | { reason: 'not_here'; name: string }
+  | { reason: 'none_here' }
+  | { reason: 'ambiguous'; choices: string[] };
+
+/** No mini program for a request (a schedule whose program was removed or hidden from its channel). */
+export class ProgramUnavailableError extends Error {
+  override readonly name = 'ProgramUnavailableError';
+  constructor(readonly problem: ProgramProblem) {
+    super(`no mini program: ${problem.reason}`);
+  }
 }
 
-export type Resolved = { ok: true; app: App } | { ok: false; error: string };
+export type Resolution = { ok: true; program: MiniProgram } | { ok: false; problem: ProgramProblem };
 
-/** The mini programs this bot serves, and which one a command in a channel means. */
-export class AppDirectory {
-  private readonly byName = new Map<string, App>();
+/** The mini programs this bot serves, and which one a request in a channel means. */
+export class ProgramDirectory {
+  private readonly byName = new Map<string, MiniProgram>();
 
   constructor(
-    apps: App[],
+    programs: MiniProgram[],
     private readonly store: Store,
-    private readonly defaultApp?: string,
+    private readonly defaultName?: string,
   ) {
-    for (const a of apps) this.byName.set(a.name, a);
+    for (const p of programs) this.byName.set(p.name, p);
   }
 
-  get all(): App[] {
+  get all(): MiniProgram[] {
     return [...this.byName.values()];
   }
 
-  get(name: string): App | undefined {
+  get(name: string): MiniProgram | undefined {
     return this.byName.get(name);
   }
 
-  visibleIn(channel: string): App[] {
-    return this.all.filter((a) => !a.channels || a.channels.has(channel));
+  visibleIn(channel: string): MiniProgram[] {
+    return this.all.filter((p) => !p.channels || p.channels.has(channel));
   }
 
   async channelDefault(channel: string): Promise<string | undefined> {
     return this.store.kvGet(`channel-app:${channel}`);
   }
 
-  async setChannelDefault(channel: string, name: string): Promise<Resolved> {
+  async setChannelDefault(channel: string, name: string): Promise<Resolution> {
     const r = this.check(name, channel);
     if (r.ok) await this.store.kvSet(`channel-app:${channel}`, name);
     return r;
   }
 
-  private check(name: string, channel: string): Resolved {
-    const app = this.byName.get(name);
-    const names = this.visibleIn(channel).map((a) => a.name);
-    if (!app) return { ok: false, error: `There is no mini program called ${echo(name)}. Choose one of: ${names.join(', ') || '(none in this channel)'}.` };
-    if (app.channels && !app.channels.has(channel)) return { ok: false, error: `The mini program \`${name}\` is not available in this channel.` };
-    return { ok: true, app };
+  private check(name: string, channel: string): Resolution {
+    const program = this.byName.get(name);
+    if (!program) return { ok: false, problem: { reason: 'unknown', name, choices: this.visibleIn(channel).map((p) => p.name) } };
+    if (program.channels && !program.channels.has(channel)) return { ok: false, problem: { reason: 'not_here', name } };
+    return { ok: true, program };
   }
 
-  /** `app:<name>` if given, else the channel's default, else the global default, else the only app. */
-  async resolve(requested: string | undefined, channel: string): Promise<Resolved> {
+  /** `app:<name>` if given, else the channel's default, else the global default, else the only one visible. */
+  async resolve(requested: string | undefined, channel: string): Promise<Resolution> {
     if (requested) return this.check(requested, channel);
-    const preferred = (await this.channelDefault(channel)) ?? this.defaultApp;
+    const preferred = (await this.channelDefault(channel)) ?? this.defaultName;
     if (preferred) return this.check(preferred, channel);
     const visible = this.visibleIn(channel);
-    if (visible.length === 1) return { ok: true, app: visible[0] };
-    if (visible.length === 0) return { ok: false, error: 'No mini program is available in this channel. Ask an admin to add it to the channels of an app in WECHAT_APPS_FILE.' };
-    return {
-      ok: false,
-      error: `Several mini programs are available here: add \`app:&lt;name&gt;\` (${visible.map((a) => `\`app:${a.name}\``).join(', ')}), or have an admin set this channel's default with \`/wxa app default &lt;name&gt;\`.`,
-    };
+    if (visible.length === 1) return { ok: true, program: visible[0] };
+    if (visible.length === 0) return { ok: false, problem: { reason: 'none_here' } };
+    return { ok: false, problem: { reason: 'ambiguous', choices: visible.map((p) => p.name) } };
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.all.map((a) => a.context.close()));
+    await Promise.all(this.all.map((p) => p.close()));
   }
-}
-
-/** Takes `app:<name>` out of command text. */
-export function extractApp(text: string): { app: string | undefined; rest: string } {
-  let app: string | undefined;
-  const rest = text
-    .split(/\s+/)
-    .filter((w) => {
-      const m = /^app:(.*)$/i.exec(w);
-      if (!m) return true;
-      app = m[1].toLowerCase();
-      return false;
-    })
-    .join(' ');
-  return { app, rest };
 }

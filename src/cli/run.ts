@@ -1,10 +1,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { interpretCommand } from '../commands/interpret';
+import { createCliProgram } from '../apps/factory';
+import type { MiniProgram } from '../apps/program';
 import { ConfigError, loadConfig } from '../config';
-import { createWeChatContext, registerConfigSecrets, type WeChatContext } from '../context';
-import { createLogger, redact } from '../log';
-import { produceReport } from '../pipeline';
+import { registerConfigSecrets } from '../config/secrets';
+import { createLogger, redact, type Logger } from '../log';
+import { createChartRenderer } from '../render/pool';
+import { ReportQueue } from '../reports/queue';
+import { ReportService } from '../reports/service';
+import { renderMessage } from '../slack/blocks';
+import { interpretCommand } from '../slack/interpret';
 import { WeChatError } from '../wechat/errors';
 
 export interface Written {
@@ -12,31 +17,46 @@ export interface Written {
   chart: string;
 }
 
+/** What the CLI and the demo work with: the mini program and the same ReportService the bot uses. */
+export interface CliContext {
+  program: MiniProgram;
+  reports: ReportService;
+  timezone: string;
+}
+
+/** The bot's ReportService with in-process stand-ins: charts drawn in this thread, one report at a time. */
+export function cliReportService(logger: Logger): ReportService {
+  return new ReportService({ charts: createChartRenderer(0, 0), queue: new ReportQueue(1, 10 * 60_000), logger });
+}
+
 /** Same words as the slash command, same path (parse -> fetch -> model -> render); output to files. */
-export async function runToFiles(ctx: WeChatContext, words: string[], outDir: string): Promise<Written | { error: string }> {
+export async function runToFiles(cli: CliContext, words: string[], outDir: string): Promise<Written | { error: string }> {
   const [command = '', ...rest] = words;
   const what = interpretCommand(command, rest.join(' '), new Date());
   if (what.type === 'reply') return { error: what.text };
   if (what.type === 'schedule' || what.type === 'app') return { error: 'Schedules and app defaults are managed from Slack (/wxa ...), not from the CLI.' };
-  const r = await produceReport(what.request, ctx);
-  mkdirSync(outDir, { recursive: true });
-  const base = path.join(outDir, r.chartFilename.replace(/\.png$/, ''));
-  writeFileSync(`${base}.blocks.json`, JSON.stringify({ text: r.message.text, blocks: r.message.blocks }, null, 2));
-  writeFileSync(`${base}.png`, r.chart);
-  return { blocks: `${base}.blocks.json`, chart: `${base}.png` };
+  return cli.reports.run(cli.program, what.request, async (r) => {
+    const message = renderMessage(r.report, { generatedAt: new Date(), timezone: cli.timezone });
+    mkdirSync(outDir, { recursive: true });
+    const base = path.join(outDir, r.chartFilename.replace(/\.png$/, ''));
+    writeFileSync(`${base}.blocks.json`, JSON.stringify({ text: message.text, blocks: message.blocks }, null, 2));
+    writeFileSync(`${base}.png`, r.chart);
+    return { blocks: `${base}.blocks.json`, chart: `${base}.png` };
+  });
 }
 
 /** Shared start-up of the CLI and the demo: configuration, logging, the WeChat side. */
-export async function withCliContext(fn: (ctx: WeChatContext) => Promise<number>): Promise<never> {
+export async function withCli(fn: (cli: CliContext) => Promise<number>): Promise<never> {
   let code = 1;
   try {
     const config = loadConfig(process.env, 'cli');
     registerConfigSecrets(config);
-    const ctx = await createWeChatContext(config, createLogger({ level: process.env.LOG_LEVEL ?? 'error', destination: process.stderr }));
+    const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'error', destination: process.stderr });
+    const program = await createCliProgram(config, logger);
     try {
-      code = await fn(ctx);
+      code = await fn({ program, reports: cliReportService(logger), timezone: config.REPORT_TIMEZONE });
     } finally {
-      await ctx.close();
+      await program.close();
     }
   } catch (e) {
     const known = e instanceof ConfigError || e instanceof WeChatError;

@@ -1,9 +1,8 @@
 import { Canvas, type PngConfig } from 'canvas';
 import { ChartJSNodeCanvas, type MimeType } from 'chartjs-node-canvas';
 import type { ChartConfiguration } from 'chart.js';
-import type { Report } from '../reports/model';
+import { reportTitle, type Report } from '../reports/model';
 import { isoDate, UNITS } from '../calendar/labels';
-import { reportTitle } from './blocks';
 import { findCjkFont } from './fonts';
 
 export const CHART_WIDTH = 800;

@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Piscina } from 'piscina';
 import type { Report } from '../reports/model';
+import type { ChartRenderer } from '../reports/service';
 import { renderChart } from './chart';
 
 /** Told of every chart actually drawn (with its time) and every one served from the cache. */
@@ -20,12 +21,8 @@ export interface RenderHooks {
  */
 export const RENDER_NICE = 10;
 
-/** Renders charts off the event loop, so acks never wait behind a render. */
-export interface ChartRenderer {
-  render(report: Report): Promise<Buffer>;
-  close(): Promise<void>;
-  readonly threads: number;
-}
+/** Renders charts off the event loop, so acks never wait behind a render (the reports' ChartRenderer port). */
+export type { ChartRenderer };
 
 /** The compiled worker next to this file (dist/), or, when running from sources under ts-jest, the build's. */
 function workerFile(): string | undefined {

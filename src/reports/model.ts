@@ -1,3 +1,4 @@
+import { formatRange, UNITS } from '../calendar/labels';
 import type { Period } from '../calendar/period';
 
 export type ReportKind = 'retain' | 'visits';
@@ -60,4 +61,10 @@ export interface Report {
   /** True when WeChat returned nothing at all for the period. */
   empty: boolean;
   notes: string[];
+}
+
+/** "Weekly retention · 2017-03-06 – 2017-03-12": the report's title in messages, files and charts. */
+export function reportTitle(r: Pick<Report, 'kind' | 'period'>): string {
+  const u = UNITS[r.period.granularity];
+  return `${u.adj} ${r.kind === 'retain' ? 'retention' : 'visits'} · ${formatRange(r.period)}`;
 }

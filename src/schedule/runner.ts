@@ -1,18 +1,16 @@
-import type { WebClient } from '@slack/web-api';
 import { backOff } from 'exponential-backoff';
-import { JobsClosedError } from '../jobs';
+import { ProgramUnavailableError, type ProgramDirectory } from '../apps/directory';
 import type { Logger } from '../log';
-import { produceReport, runReportJob } from '../pipeline';
-import type { AppDirectory } from '../apps/directory';
 import type { Metrics } from '../metrics';
-import { reportTitle } from '../render/blocks';
-import { deliverReport } from '../slack/deliver';
-import { DeliveryError, slackProblem, userMessage } from '../slack/errors';
+import { reportTitle } from '../reports/model';
+import { QueueClosedError } from '../reports/queue';
+import type { ReportService } from '../reports/service';
 import type { DeliveredParts, RunPatch, RunRecord, Schedule, Store } from '../store/types';
 import { WeChatError } from '../wechat/errors';
 import { type Period } from '../calendar/period';
 import { formatRange } from '../calendar/labels';
 import { reportKind, runKey } from './spec';
+import type { RunNotice, ScheduledDelivery } from './types';
 
 export interface RunnerSettings {
   /** How long a claimed run stays ours without renewal; another instance takes over after it. */
@@ -35,9 +33,11 @@ export type RunOutcome =
 
 export interface RunnerDeps {
   store: Store;
-  apps: AppDirectory;
+  programs: ProgramDirectory;
+  reports: ReportService;
+  /** Where reports and notices go (Slack). */
+  delivery: ScheduledDelivery;
   metrics?: Metrics;
-  slack: WebClient;
   logger: Logger;
   /** Names this instance in run records and locks. */
   owner: string;
@@ -197,9 +197,8 @@ export class ScheduleRunner {
     let delivered: DeliveredParts = { ...run.delivered, ...this.unrecorded.get(key) };
     try {
       if (!complete(delivered)) {
-        const app = await this.d.apps.resolve(s.app, s.channel);
-        if (!app.ok) throw new DeliveryError('app', app.error);
-        const ctx = { ...app.app.context, logger: log, metrics: this.d.metrics };
+        const found = await this.d.programs.resolve(s.app, s.channel);
+        if (!found.ok) throw new ProgramUnavailableError(found.problem);
         const onPart = async (part: DeliveredParts) => {
           delivered = { ...delivered, ...part };
           this.remember(key, delivered, log);
@@ -207,16 +206,20 @@ export class ScheduleRunner {
           if (r === 'ok') this.unrecorded.delete(key);
           if (r === 'not_mine') throw new TakenOver();
         };
-        await runReportJob(ctx, async (deadline) => {
-          const r = await produceReport({ kind: reportKind(s.report), period, notes: [] }, ctx, deadline);
-          if (r.report.empty) throw new NoDataYet();
-          await deliverReport(this.d.slack, s.channel, r, (method, error) => this.d.metrics?.slackErrors.inc({ method, error }), { done: delivered, onPart });
-        });
+        await this.d.reports.run(
+          found.program,
+          { kind: reportKind(s.report), period, notes: [] },
+          async (r) => {
+            if (r.report.empty) throw new NoDataYet();
+            await this.d.delivery.deliver(s.channel, r, { done: delivered, onPart });
+          },
+          { logger: log },
+        );
       } else {
         log.info({ delivered }, 'already in Slack: only marking the run posted');
       }
     } catch (e) {
-      if (e instanceof JobsClosedError) {
+      if (e instanceof QueueClosedError) {
         // Shutting down before the run began: its lease lapses and catch-up or another instance takes it.
         log.info('shutdown before the run started; handed back');
         return { outcome: 'skipped', key };
@@ -236,17 +239,13 @@ export class ScheduleRunner {
           log.info({ outcome: 'waiting_data', retryAt }, 'data not ready; will retry');
           return { outcome: 'waiting_data', key, retryAt };
         }
-        await this.notice(
-          s,
-          `:hourglass: The scheduled ${title.toLowerCase()} is not available: WeChat still had no data for ${formatRange(period)} after ${hours} hours of retries. Run \`/wxa schedule run ${s.id}\` later to post it.`,
-          log,
-        );
+        await this.notice(s, { kind: 'not_ready', scheduleId: s.id, title, range: formatRange(period), hours }, log);
         await this.record(key, { state: 'not_ready_notice', detail: 'WeChat data was still not ready; posted a notice', leaseUntil: 0 }, log, 'not-ready mark');
         return { outcome: 'not_ready_notice', key };
       }
-      const detail = userMessage(e, key).replace(/^:warning: /, '');
+      const detail = this.d.delivery.describe(e, key);
       log.warn({ outcome: 'failed', err: errText(e) }, 'scheduled run failed');
-      await this.notice(s, `:warning: Scheduled report \`${s.id}\` (${formatRange(period)}) could not be posted: ${detail}`, log);
+      await this.notice(s, { kind: 'failed', scheduleId: s.id, range: formatRange(period), error: e, ref: key }, log);
       await this.record(key, { state: 'failed', detail, leaseUntil: 0 }, log, 'failed mark');
       return { outcome: 'failed', key };
     }
@@ -274,24 +273,22 @@ export class ScheduleRunner {
     w: { retryAt: number; inWindow: boolean; hours: number },
   ): Promise<RunOutcome> {
     const key = run.key;
-    const slack = slackProblem(e instanceof DeliveryError ? e.slackCause : e);
-    const reason = slack?.reason ?? userMessage(e instanceof DeliveryError && e.slackCause !== undefined ? e.slackCause : e, key).replace(/^:warning: /, '').replace(/\.$/, '');
-    if (w.inWindow && !slack?.auth) {
-      await this.record(key, { state: 'retrying', nextAttemptAt: w.retryAt, detail: `summary posted; chart failed: ${reason}`, leaseUntil: 0, delivered }, log, 'retry mark');
+    const hopeless = this.d.delivery.hopeless(e);
+    if (w.inWindow && !hopeless) {
+      const detail = `summary posted; chart failed: ${this.d.delivery.describe(e, key)}`;
+      await this.record(key, { state: 'retrying', nextAttemptAt: w.retryAt, detail, leaseUntil: 0, delivered }, log, 'retry mark');
       log.warn({ outcome: 'retrying', retryAt: w.retryAt, err: errText(e) }, 'summary posted, chart failed; will retry the chart');
       return { outcome: 'retrying', key, retryAt: w.retryAt };
     }
-    const after = slack?.auth ? '' : ` after ${w.hours} hours of retries`;
-    const detail = `the summary is posted, but its chart could not be uploaded${after}: ${reason}.${slack?.auth ? ` ${slack.action}` : ''}`;
     log.warn({ outcome: 'failed', err: errText(e), delivered }, 'scheduled run: chart never delivered');
-    await this.notice(s, `:warning: Scheduled report \`${s.id}\` (${formatRange(period)}): ${detail}`, log);
-    await this.record(key, { state: 'failed', detail, leaseUntil: 0 }, log, 'failed mark');
+    await this.notice(s, { kind: 'chart_missing', scheduleId: s.id, range: formatRange(period), error: e, ref: key, hours: hopeless ? undefined : w.hours }, log);
+    await this.record(key, { state: 'failed', detail: `summary posted; chart never delivered: ${this.d.delivery.describe(e, key)}`, leaseUntil: 0 }, log, 'failed mark');
     return { outcome: 'failed', key };
   }
 
-  private async notice(s: Schedule, text: string, log: Logger): Promise<void> {
+  private async notice(s: Schedule, n: RunNotice, log: Logger): Promise<void> {
     try {
-      await this.d.slack.chat.postMessage({ channel: s.channel, text });
+      await this.d.delivery.notice(s.channel, n);
     } catch (e) {
       log.warn({ err: e instanceof Error ? e.message : String(e) }, 'could not post the notice either');
     }

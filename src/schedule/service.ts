@@ -4,10 +4,12 @@ import type { RunRecord, Schedule, Store } from '../store/types';
 import type { RunOutcome, ScheduleRunner } from './runner';
 import { describeWhen, formatInZone, nextFire, parseScheduleAdd, periodForFire, scheduleUsage } from './spec';
 import type { Scheduler } from './types';
-import type { AppDirectory } from '../apps/directory';
+import type { ProgramDirectory, ProgramProblem } from '../apps/directory';
 
 export interface ScheduleReply {
   text: string;
+  /** No mini program could be pinned: the Slack side words it (and `text` is empty). */
+  problem?: ProgramProblem;
   /** Whether the command changed anything (for the audit log). */
   changed: boolean;
   /** For metrics and the audit log. */
@@ -21,7 +23,7 @@ export interface ScheduleServiceDeps {
   scheduler: Scheduler;
   runner: ScheduleRunner;
   admins: ReadonlySet<string>;
-  apps: AppDirectory;
+  programs: ProgramDirectory;
   defaultTimezone: string;
   now?: () => Date;
 }
@@ -82,13 +84,13 @@ export class ScheduleService {
     const parsed = parseScheduleAdd(words, { channel: who.channelId, timezone: this.d.defaultTimezone });
     if (!parsed.ok) return { text: parsed.error, changed: false, outcome: 'rejected' };
     // Pin the mini program now, so the schedule keeps reporting on it whatever defaults change later.
-    const app = await this.d.apps.resolve(who.app, parsed.spec.channel);
-    if (!app.ok) return { text: app.error, changed: false, outcome: 'rejected' };
-    const s: Schedule = { id: newId(), ...parsed.spec, app: app.app.name, createdBy: who.userId, createdAt: this.now().getTime() };
+    const found = await this.d.programs.resolve(who.app, parsed.spec.channel);
+    if (!found.ok) return { text: '', problem: found.problem, changed: false, outcome: 'rejected' };
+    const s: Schedule = { id: newId(), ...parsed.spec, app: found.program.name, createdBy: who.userId, createdAt: this.now().getTime() };
     await this.d.store.saveSchedule(s);
     await this.d.scheduler.added(s);
     const next = formatInZone(nextFire(s, this.now()), s.timezone);
-    const which = this.d.apps.all.length > 1 ? ` for \`${s.app}\`` : '';
+    const which = this.d.programs.all.length > 1 ? ` for \`${s.app}\`` : '';
     return {
       text: `:white_check_mark: Scheduled \`${s.id}\`: ${s.granularity} ${s.report}${which}, ${describeWhen(s)}, in <#${s.channel}>. Next: ${next}.`,
       changed: true,
@@ -101,7 +103,7 @@ export class ScheduleService {
    * channel never shows another channel's schedules (it may be private) or another team's app.
    */
   private async list(channel: string): Promise<string> {
-    const visible = new Set(this.d.apps.visibleIn(channel).map((a) => a.name));
+    const visible = new Set(this.d.programs.visibleIn(channel).map((p) => p.name));
     const all = (await this.d.store.listSchedules()).filter((s) => s.channel === channel && (!s.app || visible.has(s.app)));
     if (all.length === 0) return 'No schedules yet in this channel. Add one with `/wxa schedule add` (defaults: weekly summary, Mondays at 10:00 Asia/Shanghai, in this channel).';
     const lines = await Promise.all(

@@ -1,4 +1,5 @@
-import type { Schedule } from '../store/types';
+import type { ProducedReport } from '../reports/service';
+import type { DeliveredParts, Schedule } from '../store/types';
 
 /** Fires schedules: in-process (croner) with the SQLite store, or on BullMQ with Redis. */
 export interface Scheduler {
@@ -8,4 +9,21 @@ export interface Scheduler {
   stop(graceMs: number): Promise<void>;
   added(s: Schedule): Promise<void>;
   removed(id: string): Promise<void>;
+}
+
+/** What a scheduled run tells the channel; src/slack puts it into words. */
+export type RunNotice =
+  | { kind: 'not_ready'; scheduleId: string; title: string; range: string; hours: number }
+  | { kind: 'failed'; scheduleId: string; range: string; error: unknown; ref: string }
+  | { kind: 'chart_missing'; scheduleId: string; range: string; error: unknown; ref: string; hours?: number };
+
+/** Where scheduled reports go (Slack; implemented in src/slack). */
+export interface ScheduledDelivery {
+  /** Posts the parts not in `done` into the channel; `onPart` is awaited after each one. */
+  deliver(channel: string, produced: ProducedReport, o: { done: DeliveredParts; onPart: (d: DeliveredParts) => Promise<void> }): Promise<void>;
+  notice(channel: string, n: RunNotice): Promise<void>;
+  /** A failure in one line for the run log (`/wxa schedule list` shows it). */
+  describe(e: unknown, ref: string): string;
+  /** True when trying again cannot help (Slack refuses the bot token). */
+  hopeless(e: unknown): boolean;
 }

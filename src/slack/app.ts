@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel, type AuthorizeResult, type AuthorizeSourceData } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
-import type { AppDirectory } from '../apps/directory';
+import type { ProgramDirectory } from '../apps/directory';
+import type { ReportService } from '../reports/service';
 import { accessLists, adminUsers, type Config } from '../config';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
@@ -16,7 +17,8 @@ import { settlesWithin } from '../util/deadline';
 
 export interface BotOptions {
   config: Config;
-  apps: AppDirectory;
+  programs: ProgramDirectory;
+  reports: ReportService;
   logger: Logger;
   metrics: Metrics;
   ready: () => Promise<Readiness>;
@@ -103,7 +105,9 @@ export function createBot(o: BotOptions): Bot {
     clientOptions: slackClientOptions(c),
   });
   registerListeners(app, {
-    apps: o.apps,
+    programs: o.programs,
+    reports: o.reports,
+    timezone: c.REPORT_TIMEZONE,
     logger,
     metrics: o.metrics,
     access: accessLists(c),

@@ -1,7 +1,8 @@
 import type { WebClient } from '@slack/web-api';
-import type { RenderedReport } from '../pipeline';
-import { reportTitle } from '../render/blocks';
+import { reportTitle } from '../reports/model';
+import type { ProducedReport } from '../reports/service';
 import type { DeliveredParts } from '../store/types';
+import { renderMessage } from './blocks';
 import { DeliveryError, slackErrorCode, slackProblem } from './errors';
 
 const NOT_MEMBER = new Set(['not_in_channel', 'channel_not_found']);
@@ -57,19 +58,22 @@ export interface DeliverOptions {
   done?: DeliveredParts;
   /** Awaited after each part reaches Slack, before the next: where a resumable caller records it. */
   onPart?: (delivered: DeliveredParts) => Promise<void>;
+  /** IANA zone of the "Generated at" line (REPORT_TIMEZONE). */
+  timezone?: string;
 }
 
 /**
  * Posts the summary into the channel, then uploads the chart there (files.uploadV2). Each part is
  * skipped if `done` says it is already there, and reported to `onPart` before the next one starts.
  */
-export async function deliverReport(client: WebClient, channel: string, r: RenderedReport, onError?: SlackErrorHook, o: DeliverOptions = {}): Promise<Delivered> {
+export async function deliverReport(client: WebClient, channel: string, r: ProducedReport, onError?: SlackErrorHook, o: DeliverOptions = {}): Promise<Delivered> {
   let ts = o.done?.ts;
   if (ts === undefined) {
+    const message = renderMessage(r.report, { generatedAt: new Date(), timezone: o.timezone ?? 'Asia/Shanghai' });
     const posted = await asMember(
       client,
       channel,
-      counted('chat.postMessage', () => client.chat.postMessage({ channel, text: r.message.text, blocks: r.message.blocks, unfurl_links: false, unfurl_media: false }), onError),
+      counted('chat.postMessage', () => client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false }), onError),
     );
     ts = posted.ts ?? '';
     await o.onPart?.({ ts });

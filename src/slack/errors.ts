@@ -1,7 +1,9 @@
-import { JobTimeoutError, JobsClosedError } from '../jobs';
+import { ProgramUnavailableError } from '../apps/directory';
+import { JobTimeoutError, QueueClosedError } from '../reports/queue';
 import { redact } from '../log';
 import { escapeMrkdwn } from '../reports/request';
 import { WeChatError } from '../wechat/errors';
+import { programProblem } from './replies';
 
 /** The Slack Web API error code (e.g. "not_in_channel") of a failed call, if it was one. */
 export function slackErrorCode(e: unknown): string | undefined {
@@ -80,7 +82,8 @@ export function userMessage(e: unknown, requestId: string): string {
   // WeChat's errmsg and the token service's text ride inside WeChatError messages: escaped, so an
   // upstream `<!channel>` or `<https://x|y>` is shown as text, never a ping or a disguised link.
   if (e instanceof WeChatError) return `:warning: ${escapeMrkdwn(redact(e.message))}`;
-  if (e instanceof DeliveryError || e instanceof JobsClosedError) return redact(`:warning: ${e.message}`);
+  if (e instanceof DeliveryError || e instanceof QueueClosedError) return redact(`:warning: ${e.message}`);
+  if (e instanceof ProgramUnavailableError) return `:warning: ${programProblem(e.problem)}`;
   if (e instanceof JobTimeoutError) {
     return `:warning: Preparing the report took longer than ${Math.round(e.ms / 1000)} s (WeChat answering slowly?), so I stopped and posted nothing. Try again in a few minutes.`;
   }

@@ -3,8 +3,8 @@ import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { SlackDouble } from '../../src/sandbox/slack-api';
-import { commandBody, type CommandFields } from '../../src/sandbox/slack-requests';
+import type { SlackDouble } from './slack-api';
+import { commandBody, type CommandFields } from './slack-requests';
 
 /**
  * A stand-in for Slack's Socket Mode: a real WebSocket server on 127.0.0.1. The Web API double

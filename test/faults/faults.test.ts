@@ -16,8 +16,8 @@ async function start(env: Record<string, string> = {}, simOpts: Parameters<typeo
 
 afterEach(async () => {
   // Remember every access token the simulator handed out, to look for them in the logs.
-  for (const a of h.runtime.apps.all) {
-    const t = await a.context.client.tokenCache.get().catch(() => undefined);
+  for (const a of h.runtime.programs.all) {
+    const t = await a.client.tokenCache.get().catch(() => undefined);
     if (t) tokensSeen.add(t);
   }
   await h.close();

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
-import { extractApp } from '../../src/apps/directory';
-import { interpretCommand } from '../../src/commands/interpret';
+import { extractApp, interpretCommand } from '../../src/slack/interpret';
 import { startHarness, type Harness } from '../helpers/harness';
 
 const NOW = new Date('2026-11-24T04:00:00Z');

@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../src/config';
-import type { WeChatContext } from '../../src/context';
+import type { MiniProgram } from '../../src/apps/program';
 import { createLogger } from '../../src/log';
 import { startRuntime, type Runtime, type RuntimeOptions } from '../../src/runtime';
 import { startSimulator, type WeChatSimulator } from '../../src/sandbox/server';
-import { startSlackDouble, type SlackDouble } from '../../src/sandbox/slack-api';
-import { sendCommand, type SlackResponse } from '../../src/sandbox/slack-requests';
+import { startSlackDouble, type SlackDouble } from '../doubles/slack-api';
+import { sendCommand, type SlackResponse } from '../doubles/slack-requests';
 
 export const SECRETS = {
   botToken: 'xoxb-1111-2222-TESTBOTTOKENabcdef',
@@ -29,7 +29,7 @@ export interface Harness {
   sim: WeChatSimulator;
   slack: SlackDouble;
   runtime: Runtime;
-  wechat: WeChatContext;
+  program: MiniProgram;
   config: Config;
   logs: LogCapture;
   baseUrl: string;
@@ -73,7 +73,7 @@ export async function startHarness(
     sim,
     slack,
     runtime,
-    wechat: runtime.apps.all[0].context,
+    program: runtime.programs.all[0],
     config,
     logs,
     baseUrl,

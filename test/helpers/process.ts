@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { WeChatSimulator } from '../../src/sandbox/server';
-import type { SlackDouble } from '../../src/sandbox/slack-api';
+import type { SlackDouble } from '../doubles/slack-api';
 import { SECRETS } from './harness';
 
 export const ROOT = path.join(__dirname, '../..');

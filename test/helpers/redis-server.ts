@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Redis from 'ioredis';
-import { freePort } from '../../src/sandbox/slack-requests';
+import { freePort } from '../doubles/slack-requests';
 
 /**
  * A Redis server of the test's own on 127.0.0.1, which it may stop and start again (the shared

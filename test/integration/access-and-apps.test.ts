@@ -5,9 +5,9 @@ import { loadAppsFile } from '../../src/apps/config';
 import { ConfigError } from '../../src/config';
 import { startSimulator, type WeChatSimulator } from '../../src/sandbox/server';
 import { visitRow } from '../../src/sandbox/data';
-import { count } from '../../src/render/format';
+import { count } from '../../src/slack/format';
 import { SECRETS, startHarness, type Harness } from '../helpers/harness';
-import { sendCommand } from '../../src/sandbox/slack-requests';
+import { sendCommand } from '../doubles/slack-requests';
 
 const SHOP = { appid: 'wx1111111111111111', secret: 'shop-secret-1234567890' };
 const GAME = { appid: 'wx2222222222222222', secret: 'game-secret-1234567890' };

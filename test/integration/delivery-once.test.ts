@@ -2,14 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WebClient } from '@slack/web-api';
-import { AppDirectory } from '../../src/apps/directory';
 import { createLogger } from '../../src/log';
 import { runDue } from '../../src/schedule/recover';
 import { ScheduleRunner, type RunnerSettings } from '../../src/schedule/runner';
 import { periodForFire, runKey } from '../../src/schedule/spec';
+import { runnerDeps } from '../helpers/runner-deps';
 import { startSimulator, type WeChatSimulator } from '../../src/sandbox/server';
-import { startSlackDouble, type SlackDouble } from '../../src/sandbox/slack-api';
-import { freePort, sendCommand } from '../../src/sandbox/slack-requests';
+import { startSlackDouble, type SlackDouble } from '../doubles/slack-api';
+import { freePort, sendCommand } from '../doubles/slack-requests';
 import { resultCache } from '../../src/apps/store-adapters';
 import { RedisStore } from '../../src/store/redis';
 import { SqliteStore } from '../../src/store/sqlite';
@@ -74,12 +74,9 @@ async function world(store: Store): Promise<World> {
     lines,
     clock: Date.parse('2026-11-23T02:00:00Z'), // Monday 10:00 in Shanghai
     runner(owner, settings = {}) {
-      const client = createWeChatClient({ baseUrl: sim.url, appid: sim.appid, secret: sim.secret, tokenMode: 'stable', retry: FAST_WECHAT, results: resultCache(store, sim.appid) });
-      const apps = new AppDirectory([{ name: 'test', displayName: 'Test', context: { client, appName: 'Test', sandbox: false, close: async () => {} } }], store);
       return new ScheduleRunner({
         store,
-        apps,
-        slack: new WebClient('xoxb-test-token-123', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } }),
+        ...runnerDeps({ store, sim, slackApiUrl: slack.apiUrl, retry: FAST_WECHAT, logger }),
         logger,
         owner,
         settings: { leaseMs: LEASE, retryIntervalMs: 30 * 60_000, retryWindowMs: 6 * 3_600_000, storeRetry: { attempts: 50, initialDelayMs: 5, maxDelayMs: 20 }, ...settings },

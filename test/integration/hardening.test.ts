@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { commandBody, slackSignature } from '../../src/sandbox/slack-requests';
+import { commandBody, slackSignature } from '../doubles/slack-requests';
 import { startHarness, SECRETS, type Harness } from '../helpers/harness';
 
 /** POSTs a raw body to /slack/events, signed as Slack signs (or not), and returns status and text. */
@@ -182,7 +182,7 @@ describe('/readyz reads cached state', () => {
   test('while token fetches fail, 10 readiness checks send WeChat at most one token request', async () => {
     h = await startHarness();
     expect((await fetch(`${h.baseUrl}/readyz`)).status).toBe(200);
-    const tokens = h.runtime.apps.all[0].context.client.tokenCache;
+    const tokens = h.runtime.programs.all[0].client.tokenCache;
     h.sim.revokeTokens();
     await tokens.invalidate(await tokens.get());
     h.sim.inject('token', { type: 'errcode', errcode: 40125, errmsg: 'invalid appsecret' }, 100);

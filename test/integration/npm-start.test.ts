@@ -1,9 +1,9 @@
 import { startSimulator, type WeChatSimulator } from '../../src/sandbox/server';
-import { startSlackDouble, type SlackDouble } from '../../src/sandbox/slack-api';
+import { startSlackDouble, type SlackDouble } from '../doubles/slack-api';
 import { PNG_SIGNATURE, SECRETS } from '../helpers/harness';
 import { botEnv, startBotProcess, type Started } from '../helpers/process';
-import { freePort, sendCommand } from '../../src/sandbox/slack-requests';
-import { count } from '../../src/render/format';
+import { freePort, sendCommand } from '../doubles/slack-requests';
+import { count } from '../../src/slack/format';
 import { visitRow, retainBody } from '../../src/sandbox/data';
 
 // The built bot as `npm start` runs it, in its own process, against the local doubles.

@@ -40,7 +40,7 @@ describe('observability', () => {
 
     // Another server rotates the token and WeChat stops answering token requests.
     h.sim.revokeTokens();
-    await h.runtime.apps.all[0].context.client.tokenCache.invalidate(await h.runtime.apps.all[0].context.client.tokenCache.get());
+    await h.runtime.programs.all[0].client.tokenCache.invalidate(await h.runtime.programs.all[0].client.tokenCache.get());
     h.sim.inject('token', { type: 'errcode', errcode: 40164, errmsg: 'invalid ip 198.51.100.4, not in whitelist' }, 20);
     const bad = await fetch(`${h.baseUrl}/readyz`);
     expect(bad.status).toBe(503);

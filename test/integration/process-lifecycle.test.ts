@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startSimulator, type WeChatSimulator } from '../../src/sandbox/server';
-import { startSlackDouble, type SlackDouble } from '../../src/sandbox/slack-api';
-import { freePort, sendCommand } from '../../src/sandbox/slack-requests';
+import { startSlackDouble, type SlackDouble } from '../doubles/slack-api';
+import { freePort, sendCommand } from '../doubles/slack-requests';
 import { SECRETS } from '../helpers/harness';
 import { botEnv, botPid, isAlive, startBotProcess, waitUntilGone, type Started } from '../helpers/process';
 

@@ -1,5 +1,5 @@
 import { startSimulator, type WeChatSimulator } from '../../src/sandbox/server';
-import { startSlackDouble, type SlackDouble } from '../../src/sandbox/slack-api';
+import { startSlackDouble, type SlackDouble } from '../doubles/slack-api';
 import { startHarness, type Harness } from '../helpers/harness';
 import { describeRedis, dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis';
 import { Queue } from 'bullmq';

@@ -1,11 +1,11 @@
 import { startSimulator, type WeChatSimulator } from '../../src/sandbox/server';
 import { RedisStore } from '../../src/store/redis';
-import { startSlackDouble, type SlackDouble } from '../../src/sandbox/slack-api';
+import { startSlackDouble, type SlackDouble } from '../doubles/slack-api';
 import { nextMinute } from '../helpers/clock';
 import { SECRETS } from '../helpers/harness';
 import { botEnv, startBotProcess, type Started } from '../helpers/process';
 import { describeRedis, dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis';
-import { freePort, sendCommand } from '../../src/sandbox/slack-requests';
+import { freePort, sendCommand } from '../doubles/slack-requests';
 
 const ADMIN = 'U0ADMIN';
 

@@ -1,4 +1,4 @@
-import { defaultReportConcurrency, JobsClosedError, ReportJobs } from '../../src/jobs';
+import { defaultReportConcurrency, QueueClosedError, ReportQueue } from '../../src/reports/queue';
 import { metric, startHarness, type Harness } from '../helpers/harness';
 
 async function metricsWhen(h: Harness, ok: (text: string) => boolean): Promise<string> {
@@ -46,7 +46,7 @@ describe('report jobs run a few at a time (REPORT_CONCURRENCY); acks never wait 
     await h.command('/retain', 'weekly 2017-03-13', { responseId: 'second' });
     await metricsWhen(h, (t) => metric(t, 'wxa_report_jobs', { state: 'waiting' }) === 1);
 
-    h.runtime.jobs.close(); // what stop() does once its budget is spent
+    h.runtime.queue.close(); // what stop() does once its budget is spent
     await h.slack.waitFor(() => h!.slack.responses.some((r) => r.id === 'second'));
     expect(String(h.slack.responses.find((r) => r.id === 'second')?.body.text)).toMatch(/restarted before your report was ready\. Run the command again/);
     h.sim.releaseHeld();
@@ -57,13 +57,13 @@ describe('report jobs run a few at a time (REPORT_CONCURRENCY); acks never wait 
   test('the default is two jobs per render thread (at least two)', async () => {
     expect([0, 1, 3].map(defaultReportConcurrency)).toEqual([2, 2, 6]);
     h = await startHarness({ RENDER_THREADS: '3' });
-    expect(h.runtime.jobs.concurrency).toBe(6);
+    expect(h.runtime.queue.concurrency).toBe(6);
   });
 });
 
-describe('ReportJobs', () => {
+describe('ReportQueue', () => {
   test('never more than `concurrency` at once; every job runs, in order', async () => {
-    const jobs = new ReportJobs(2);
+    const jobs = new ReportQueue(2);
     let running = 0;
     let most = 0;
     const order: number[] = [];
@@ -88,8 +88,8 @@ describe('ReportJobs', () => {
     expect(order).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
-  test('after close, waiting and new jobs fail with JobsClosedError; the running one finishes', async () => {
-    const jobs = new ReportJobs(1);
+  test('after close, waiting and new jobs fail with QueueClosedError; the running one finishes', async () => {
+    const jobs = new ReportQueue(1);
     let release: () => void = () => undefined;
     let began: () => void = () => undefined;
     const started = new Promise<void>((r) => (began = r));
@@ -103,8 +103,8 @@ describe('ReportJobs', () => {
     const waiting = jobs.run(async () => 'never');
     await started;
     jobs.close();
-    await expect(waiting).rejects.toBeInstanceOf(JobsClosedError);
-    await expect(jobs.run(async () => 'late')).rejects.toBeInstanceOf(JobsClosedError);
+    await expect(waiting).rejects.toBeInstanceOf(QueueClosedError);
+    await expect(jobs.run(async () => 'late')).rejects.toBeInstanceOf(QueueClosedError);
     release();
     await expect(running).resolves.toBe('done');
   });

@@ -3,16 +3,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WebClient } from '@slack/web-api';
 import { silentLogger } from '../../src/log';
-import { AppDirectory } from '../../src/apps/directory';
 import { catchUp, runDue } from '../../src/schedule/recover';
 import { ScheduleRunner, type RunnerSettings } from '../../src/schedule/runner';
 import { periodForFire, runKey } from '../../src/schedule/spec';
+import { runnerDeps } from '../helpers/runner-deps';
 import { startSimulator, type WeChatSimulator } from '../../src/sandbox/server';
 import { SqliteStore } from '../../src/store/sqlite';
 import { resultCache } from '../../src/apps/store-adapters';
 import type { Schedule } from '../../src/store/types';
 import { createWeChatClient } from '../../src/wechat/client';
-import { startSlackDouble, type SlackDouble } from '../../src/sandbox/slack-api';
+import { startSlackDouble, type SlackDouble } from '../doubles/slack-api';
 
 const FAST_RETRY = { attempts: 2, initialDelayMs: 1, maxDelayMs: 2 };
 
@@ -51,12 +51,9 @@ describe('scheduled runs (SQLite store, WeChat simulator, Slack double)', () => 
   });
 
   function runner(owner: string, settings: Partial<RunnerSettings> = {}): ScheduleRunner {
-    const client = createWeChatClient({ baseUrl: sim.url, appid: sim.appid, secret: sim.secret, tokenMode: 'stable', retry: FAST_RETRY, results: resultCache(store, sim.appid) });
-    const apps = new AppDirectory([{ name: 'test', displayName: 'Test', context: { client, appName: 'Test', sandbox: false, close: async () => {} } }], store);
     return new ScheduleRunner({
       store,
-      apps,
-      slack: new WebClient('xoxb-test-token-123', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } }),
+      ...runnerDeps({ store, sim, slackApiUrl: slack.apiUrl, retry: FAST_RETRY, logger: silentLogger }),
       logger: silentLogger,
       owner,
       settings: { leaseMs: 60_000, retryIntervalMs: 30 * 60_000, retryWindowMs: 6 * 3_600_000, ...settings },

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { startSimulator, type WeChatSimulator } from '../../src/sandbox/server';
-import { startSlackDouble, type SlackDouble } from '../../src/sandbox/slack-api';
+import { startSlackDouble, type SlackDouble } from '../doubles/slack-api';
 import { SECRETS } from '../helpers/harness';
 import { botEnv, startBotProcess } from '../helpers/process';
-import { freePort, sendCommand } from '../../src/sandbox/slack-requests';
+import { freePort, sendCommand } from '../doubles/slack-requests';
 
 describe('SIGTERM while reports are running', () => {
   let sim: WeChatSimulator;

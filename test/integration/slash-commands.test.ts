@@ -2,9 +2,9 @@ import { buildReport } from '../../src/reports/build';
 import { createWeChatClient } from '../../src/wechat/client';
 import { fetchReportData } from '../../src/reports/fetch';
 import { parseReportText } from '../../src/reports/request';
-import { count, percent } from '../../src/render/format';
+import { count, percent } from '../../src/slack/format';
 import { metric, startHarness, PNG_SIGNATURE, pngSize, SECRETS, type Harness } from '../helpers/harness';
-import { sendCommand, slackSignature, commandBody } from '../../src/sandbox/slack-requests';
+import { sendCommand, slackSignature, commandBody } from '../doubles/slack-requests';
 
 function allText(blocks: unknown): string {
   return JSON.stringify(blocks);
@@ -90,7 +90,7 @@ describe('slash commands end to end (HTTP receiver, WeChat simulator, Slack doub
     // Jobs running together share one flight; those that waited in the queue find the PNG cached.
     const text = await h.runtime.metrics.registry.metrics();
     expect(metric(text, 'wxa_render_seconds_count')).toBe(1);
-    expect(metric(text, 'wxa_chart_cache_hits_total')).toBeGreaterThanOrEqual(10 - h.runtime.jobs.concurrency);
+    expect(metric(text, 'wxa_chart_cache_hits_total')).toBeGreaterThanOrEqual(10 - h.runtime.queue.concurrency);
     expect(metric(text, 'wxa_chart_cache_hits_total')).toBeLessThanOrEqual(9);
   });
 

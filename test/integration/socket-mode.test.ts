@@ -1,4 +1,4 @@
-import { startSlackDouble, type SlackDouble } from '../../src/sandbox/slack-api';
+import { startSlackDouble, type SlackDouble } from '../doubles/slack-api';
 import { reconnectDelay } from '../../src/slack/socket';
 import { startSlackSocketDouble, type SlackSocketDouble } from '../doubles/slack-socket';
 import { metric, startHarness, type Harness } from '../helpers/harness';

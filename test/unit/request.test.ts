@@ -1,5 +1,5 @@
 import { echo, escapeMrkdwn, parseReportText } from '../../src/reports/request';
-import { interpretCommand } from '../../src/commands/interpret';
+import { interpretCommand } from '../../src/slack/interpret';
 
 const NOW = new Date('2017-03-20T04:00:00Z'); // Monday 12:00 in Shanghai
 

@@ -1,5 +1,5 @@
 import { verifySlackRequest } from '@slack/bolt';
-import { slackSignature } from '../../src/sandbox/slack-requests';
+import { slackSignature } from '../doubles/slack-requests';
 
 // Slack's published signing example (shared/reference/slack.md, as in bolt-js's own tests).
 const SECRET = '8f742231b10e8888abcd99yyyzzz85a5';

@@ -1,20 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type { AllMiddlewareArgs, App, RespondArguments, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { extractApp, type AppDirectory } from '../../apps/directory';
-import { interpretCommand } from '../../commands/interpret';
+import type { ProgramDirectory } from '../../apps/directory';
 import { withRequest, type Logger } from '../../log';
 import type { Metrics } from '../../metrics';
-import { produceReport, runReportJob } from '../../pipeline';
-import { reportTitle } from '../../render/blocks';
+import { reportTitle } from '../../reports/model';
+import type { ReportService } from '../../reports/service';
 import type { ScheduleService } from '../../schedule/service';
 import { accessRefusal, type AccessLists } from '../access';
 import { deliverReport } from '../deliver';
 import { slackErrorCode, StorageUnavailableError, userMessage } from '../errors';
+import { extractApp, interpretCommand } from '../interpret';
+import { programProblem } from '../replies';
 
 export const COMMANDS = ['/retain', '/visits', '/wxa'] as const;
 
 export interface CommandDeps {
-  apps: AppDirectory;
+  programs: ProgramDirectory;
+  reports: ReportService;
+  /** IANA zone of the "Generated at" line (REPORT_TIMEZONE). */
+  timezone: string;
   logger: Logger;
   metrics: Metrics;
   access: AccessLists;
@@ -121,15 +125,15 @@ async function handleCommand(args: Args, deps: CommandDeps, requestId: string): 
   if (what.type === 'schedule') return handleSchedule(what.words, requestedApp, args, deps, { ack, count, audit, log, requestId });
   if (what.type === 'app') return handleApp(what.words, args, deps, { ack, count, audit, requestId });
 
-  const resolved = await beforeAck(deps.apps.resolve(requestedApp, command.channel_id));
+  const resolved = await beforeAck(deps.programs.resolve(requestedApp, command.channel_id));
   if (!resolved.ok) {
-    await ack(ephemeral(resolved.error));
+    await ack(ephemeral(programProblem(resolved.problem)));
     count('rejected');
     audit('rejected', { reason: 'app' });
     return;
   }
   const { request } = what;
-  const app = resolved.app;
+  const app = resolved.program;
   const note = request.notes.length ? ` ${request.notes.join(' ')}` : '';
   await ack(ephemeral(`:hourglass_flowing_sand: Preparing the ${reportTitle(request).toLowerCase()} for ${app.displayName}.${note}`));
   audit('accepted', { app: app.name, period: request.period });
@@ -141,7 +145,7 @@ async function handleCommand(args: Args, deps: CommandDeps, requestId: string): 
     const still = setTimeout(() => {
       const text =
         phase === 'queued'
-          ? `:hourglass: Busy: your report is in the queue (${app.context.jobs?.waiting ?? 1} waiting). It will follow.`
+          ? `:hourglass: Busy: your report is in the queue (${deps.reports.queue.waiting || 1} waiting). It will follow.`
           : phase === 'preparing'
             ? ':hourglass: Still working: WeChat is answering slowly. The report will follow, or I will tell you what went wrong.'
             : ':hourglass: Still working: the report is ready but Slack is answering slowly (it may be rate-limiting the bot). It will follow, or I will tell you what went wrong.';
@@ -149,15 +153,14 @@ async function handleCommand(args: Args, deps: CommandDeps, requestId: string): 
     }, deps.stillWorkingMs);
     let outcome = 'posted';
     try {
-      const ctx = { ...app.context, logger: log, metrics: deps.metrics };
-      const delivered = await runReportJob(
-        ctx,
-        async (deadline) => {
-          const report = await produceReport(request, ctx, deadline);
+      const delivered = await deps.reports.run(
+        app,
+        request,
+        (report) => {
           phase = 'posting';
-          return deliverReport(client, command.channel_id, report, (method, error) => deps.metrics.slackErrors.inc({ method, error }));
+          return deliverReport(client, command.channel_id, report, (method, error) => deps.metrics.slackErrors.inc({ method, error }), { timezone: deps.timezone });
         },
-        () => (phase = 'preparing'),
+        { logger: log, onStart: () => (phase = 'preparing') },
       );
       log.info({ outcome: 'posted', ts: delivered.ts, files: delivered.fileIds.length }, 'report delivered');
     } catch (e) {
@@ -203,7 +206,7 @@ async function handleSchedule(words: string[], app: string | undefined, { comman
     h.audit('failed');
     return;
   }
-  await h.ack(ephemeral(reply.text));
+  await h.ack(ephemeral(reply.problem ? programProblem(reply.problem) : reply.text));
   h.count(reply.outcome);
   h.audit(reply.outcome, { scheduleChange: reply.changed });
   const after = reply.after;
@@ -240,15 +243,15 @@ async function handleApp(words: string[], { command }: Args, deps: CommandDeps, 
       h.audit('refused');
       return;
     }
-    const r = await beforeAck(deps.apps.setChannelDefault(command.channel_id, name), true);
-    await h.ack(ephemeral(r.ok ? `:white_check_mark: Reports in this channel now default to \`${name}\` (${r.app.displayName}).` : r.error));
+    const r = await beforeAck(deps.programs.setChannelDefault(command.channel_id, name), true);
+    await h.ack(ephemeral(r.ok ? `:white_check_mark: Reports in this channel now default to \`${name}\` (${r.program.displayName}).` : programProblem(r.problem)));
     h.count(r.ok ? 'changed' : 'rejected');
     h.audit(r.ok ? 'changed' : 'rejected', { channelDefault: name });
     return;
   }
-  const visible = deps.apps.visibleIn(command.channel_id);
-  const current = (await beforeAck(deps.apps.channelDefault(command.channel_id))) ?? '(none)';
-  const lines = visible.map((a) => `• \`${a.name}\` — ${a.displayName}${a.context.sandbox ? ' (sandbox data)' : ''}`);
+  const visible = deps.programs.visibleIn(command.channel_id);
+  const current = (await beforeAck(deps.programs.channelDefault(command.channel_id))) ?? '(none)';
+  const lines = visible.map((p) => `• \`${p.name}\` — ${p.displayName}${p.sandbox ? ' (sandbox data)' : ''}`);
   await h.ack(ephemeral(`*Mini programs in this channel* (default: \`${current}\`)\n${lines.join('\n') || 'none'}\nUse \`app:&lt;name&gt;\` in a command, or \`/wxa app default &lt;name&gt;\` (admins).`));
   h.count('help');
   h.audit('help');

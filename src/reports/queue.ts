@@ -1,8 +1,8 @@
 import PQueue from 'p-queue';
 
-/** Thrown for a job that was still waiting when the bot began shutting down. */
-export class JobsClosedError extends Error {
-  override readonly name = 'JobsClosedError';
+/** Thrown for a report that was still waiting for a slot when the bot began shutting down. */
+export class QueueClosedError extends Error {
+  override readonly name = 'QueueClosedError';
   constructor() {
     super('The bot restarted before your report was ready. Run the command again in a minute.');
   }
@@ -36,7 +36,7 @@ export function untilDeadline<T>(work: Promise<T>, signal: AbortSignal | undefin
  * behind them; queued, an ack waits for a few at most. The cost: while WeChat or Slack answer
  * slowly, jobs wait for a slot (REPORT_CONCURRENCY sets how many run at once).
  */
-export class ReportJobs {
+export class ReportQueue {
   private readonly queue: PQueue;
   private closed = false;
   /** How to refuse each job still waiting for a slot. */
@@ -55,9 +55,9 @@ export class ReportJobs {
 
   /** Runs `job` when a slot is free; `onStart` is told when it leaves the queue. */
   run<T>(job: (deadline: AbortSignal) => Promise<T>, onStart?: () => void): Promise<T> {
-    if (this.closed) return Promise.reject(new JobsClosedError());
+    if (this.closed) return Promise.reject(new QueueClosedError());
     return new Promise<T>((resolve, reject) => {
-      const refuse = () => reject(new JobsClosedError());
+      const refuse = () => reject(new QueueClosedError());
       this.refusals.add(refuse);
       this.queue
         .add(async () => {
@@ -72,7 +72,7 @@ export class ReportJobs {
     });
   }
 
-  /** Shutdown: jobs still waiting fail with JobsClosedError now; running ones finish. */
+  /** Shutdown: jobs still waiting fail with QueueClosedError now; running ones finish. */
   close(): void {
     this.closed = true;
     this.queue.clear();

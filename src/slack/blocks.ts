@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import { formatRange, isoDate, UNITS } from '../calendar/labels';
 import type { Granularity } from '../calendar/period';
-import type { Cohort, Report } from '../reports/model';
+import { reportTitle, type Cohort, type Report } from '../reports/model';
 import { count, delta, figureLine, percent } from './format';
 import { MAX_BLOCKS, MAX_CONTEXT_ELEMENTS, MAX_FALLBACK_TEXT, MAX_FIELDS, MAX_FIELD_TEXT, MAX_HEADER_TEXT, MAX_SECTION_TEXT, truncate } from './limits';
 import { escapeMrkdwn } from '../reports/request';
@@ -15,10 +15,6 @@ export interface RenderedMessage {
   blocks: SlackBlock[];
 }
 
-export function reportTitle(r: Pick<Report, 'kind' | 'period'>): string {
-  const u = UNITS[r.period.granularity];
-  return `${u.adj} ${r.kind === 'retain' ? 'retention' : 'visits'} · ${formatRange(r.period)}`;
-}
 
 const header = (text: string): KnownBlock => ({ type: 'header', text: { type: 'plain_text', text: truncate(text, MAX_HEADER_TEXT), emoji: true } });
 const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: truncate(text, MAX_SECTION_TEXT) } });

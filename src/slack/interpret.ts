@@ -42,3 +42,18 @@ export function interpretCommand(command: string, text: string, now: Date): Inte
   }
   return { type: 'reply', text: `${echo(command)} is not a command I know.\n\n${helpText()}`, isError: true };
 }
+
+/** Takes `app:<name>` out of command text. */
+export function extractApp(text: string): { app: string | undefined; rest: string } {
+  let app: string | undefined;
+  const rest = text
+    .split(/\s+/)
+    .filter((w) => {
+      const m = /^app:(.*)$/i.exec(w);
+      if (!m) return true;
+      app = m[1].toLowerCase();
+      return false;
+    })
+    .join(' ');
+  return { app, rest };
+}

@@ -1,0 +1,7 @@
+import { registerSecret } from '../log';
+import type { Config } from './index';
+
+/** Registers every configured secret with the log redactor. Call once at start-up. */
+export function registerConfigSecrets(c: Config): void {
+  for (const v of [c.SLACK_BOT_TOKEN, c.SLACK_SIGNING_SECRET, c.SLACK_APP_TOKEN, c.WECHAT_SECRET]) registerSecret(v);
+}

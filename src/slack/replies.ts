@@ -1,0 +1,16 @@
+import type { ProgramProblem } from '../apps/directory';
+import { echo } from '../reports/request';
+
+/** Why no mini program could be chosen, in words for the person who asked. */
+export function programProblem(p: ProgramProblem): string {
+  switch (p.reason) {
+    case 'unknown':
+      return `There is no mini program called ${echo(p.name)}. Choose one of: ${p.choices.join(', ') || '(none in this channel)'}.`;
+    case 'not_here':
+      return `The mini program \`${p.name}\` is not available in this channel.`;
+    case 'none_here':
+      return 'No mini program is available in this channel. Ask an admin to add it to the channels of an app in WECHAT_APPS_FILE.';
+    case 'ambiguous':
+      return `Several mini programs are available here: add \`app:&lt;name&gt;\` (${p.choices.map((c) => `\`app:${c}\``).join(', ')}), or have an admin set this channel's default with \`/wxa app default &lt;name&gt;\`.`;
+  }
+}
