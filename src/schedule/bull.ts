@@ -7,6 +7,7 @@ import type { ScheduleRunner } from './runner';
 import { cronPattern, periodForFire, previousFire } from './spec';
 import type { Scheduler } from './types';
 import { settlesWithin } from '../util/deadline';
+import { InFlight } from '../util/in-flight';
 
 const QUEUE = 'wxa-schedules';
 
@@ -24,7 +25,7 @@ export class BullScheduler implements Scheduler {
   private readonly queue: Queue<FireData>;
   private worker: Worker<FireData> | undefined;
   private readonly connections: Redis[] = [];
-  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly inFlight = new InFlight();
   private poller: NodeJS.Timeout | undefined;
 
   constructor(
@@ -44,8 +45,7 @@ export class BullScheduler implements Scheduler {
   }
 
   private track(p: Promise<unknown>): void {
-    const t = p.catch((e: unknown) => this.o.log.error({ err: String(e) }, 'scheduled run crashed')).finally(() => this.inFlight.delete(t));
-    this.inFlight.add(t);
+    void this.inFlight.track(p.catch((e: unknown) => this.o.log.error({ err: String(e) }, 'scheduled run crashed')));
   }
 
   async start(): Promise<void> {
@@ -88,7 +88,7 @@ export class BullScheduler implements Scheduler {
       this.o.log.warn('shutdown: handing running scheduled jobs back to other instances');
       await settlesWithin(this.worker?.close(true), 2_000);
     } else {
-      await settlesWithin(Promise.allSettled([...this.inFlight]), graceMs);
+      await this.inFlight.settle(graceMs);
     }
     await settlesWithin(this.queue.close(), 2_000);
     if (!(await settlesWithin(Promise.allSettled(this.connections.map((c) => c.quit())), 1_000))) {

@@ -5,13 +5,13 @@ import { catchUp, runDue } from './recover';
 import type { ScheduleRunner } from './runner';
 import { cronPattern, periodForFire } from './spec';
 import type { Scheduler } from './types';
-import { settlesWithin } from '../util/deadline';
+import { InFlight } from '../util/in-flight';
 
 /** One instance, SQLite store: croner fires each schedule in its own time zone (DST included). */
 export class LocalScheduler implements Scheduler {
   readonly mode = 'local';
   private readonly jobs = new Map<string, Cron>();
-  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly inFlight = new InFlight();
   private poller: NodeJS.Timeout | undefined;
 
   constructor(
@@ -22,8 +22,7 @@ export class LocalScheduler implements Scheduler {
   ) {}
 
   private track(p: Promise<unknown>): void {
-    const t = p.catch((e: unknown) => this.log.error({ err: String(e) }, 'scheduled run crashed')).finally(() => this.inFlight.delete(t));
-    this.inFlight.add(t);
+    void this.inFlight.track(p.catch((e: unknown) => this.log.error({ err: String(e) }, 'scheduled run crashed')));
   }
 
   async start(): Promise<void> {
@@ -37,7 +36,7 @@ export class LocalScheduler implements Scheduler {
     for (const j of this.jobs.values()) j.stop();
     this.jobs.clear();
     // A run cut off here keeps its claim until the lease runs out; the next start picks it up.
-    await settlesWithin(Promise.allSettled([...this.inFlight]), graceMs);
+    await this.inFlight.settle(graceMs);
   }
 
   async added(s: Schedule): Promise<void> {

@@ -13,7 +13,7 @@ import { createHttpFront, receivedAt, type Readiness } from './http';
 import { registerListeners } from './listeners';
 import { boltLogger } from './logger';
 import { SocketConnection, type SocketReconnectOptions, type SocketState } from './socket';
-import { settlesWithin } from '../util/deadline';
+import { InFlight } from '../util/in-flight';
 
 export interface BotOptions {
   config: Config;
@@ -75,7 +75,7 @@ function botAuthorization(c: Config, logger: Logger): (source?: Pick<AuthorizeSo
 export function createBot(o: BotOptions): Bot {
   const { config: c, logger } = o;
   const socketMode = Boolean(c.SLACK_APP_TOKEN);
-  const inFlight = new Set<Promise<unknown>>();
+  const inFlight = new InFlight();
   const receiver = socketMode
     ? undefined
     : new HTTPReceiver({
@@ -152,8 +152,7 @@ export function createBot(o: BotOptions): Bot {
     },
     connection: () => socket?.state ?? 'http',
     async settle(ms) {
-      await settlesWithin(Promise.allSettled([...inFlight]), ms);
-      return inFlight.size;
+      return inFlight.settle(ms);
     },
     async stop() {
       front.drain();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
-import { COMMANDS } from '../../src/slack/listeners/commands';
+import { COMMANDS } from '../../src/slack/listeners';
 
 const root = path.join(__dirname, '../..');
 

@@ -1,0 +1,81 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { ProgramDirectory } from '../../apps/directory';
+import type { Logger } from '../../log';
+import type { Metrics } from '../../metrics';
+import type { ReportService } from '../../reports/service';
+import type { ScheduleService } from '../../schedule/service';
+import type { InFlight } from '../../util/in-flight';
+import type { AccessLists } from '../access';
+import { StorageUnavailableError } from '../errors';
+
+export interface CommandDeps {
+  programs: ProgramDirectory;
+  reports: ReportService;
+  /** IANA zone of the "Generated at" line (REPORT_TIMEZONE). */
+  timezone: string;
+  logger: Logger;
+  metrics: Metrics;
+  access: AccessLists;
+  admins: ReadonlySet<string>;
+  now: () => Date;
+  /** Every piece of work still running after its ack, so shutdown can wait for it. */
+  inFlight: InFlight;
+  schedules?: ScheduleService;
+  /** After this long without a result, tell the user it is still coming. */
+  stillWorkingMs: number;
+}
+
+export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+export type Ack = (r: { response_type: 'ephemeral'; text: string }) => Promise<void>;
+
+export const ephemeral = (text: string) => ({ response_type: 'ephemeral' as const, text });
+export const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** What every command listener uses: the timed ack, the outcome counter, the audit line, its logger and request id. */
+export interface CommandKit {
+  requestId: string;
+  log: Logger;
+  ack: Ack;
+  count: (outcome: string) => void;
+  audit: (outcome: string, extra?: Record<string, unknown>) => void;
+  /** When Slack's request arrived (performance.now()), for the latency histograms. */
+  receivedAt: number;
+}
+
+export function commandKit(args: CommandArgs, deps: CommandDeps, requestId: string): CommandKit {
+  const { command, context } = args;
+  const receivedAt = typeof context.receivedAt === 'number' ? context.receivedAt : performance.now();
+  const name = command.command;
+  const log = deps.logger.child({ command: name, user: command.user_id, channel: command.channel_id });
+  return {
+    requestId,
+    log,
+    receivedAt,
+    audit: (outcome, extra = {}) =>
+      log.info({ audit: { who: command.user_id, where: command.channel_id, what: `${name} ${(command.text ?? '').slice(0, 200)}`, outcome, ...extra } }, 'audit'),
+    ack: async (r) => {
+      await args.ack(r);
+      deps.metrics.ackSeconds.observe({ command: name }, (performance.now() - receivedAt) / 1000);
+    },
+    count: (outcome) => deps.metrics.commands.inc({ command: name, outcome }),
+  };
+}
+
+/** Slack wants an answer within 3 s: store reads before the ack get this long, then the user is told. */
+const STORE_BEFORE_ACK_MS = 2_000;
+
+/** A store call made before the ack: bounded, and any failure becomes StorageUnavailableError. */
+export async function beforeAck<T>(work: Promise<T>, maybeChanged = false): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${STORE_BEFORE_ACK_MS} ms`)), STORE_BEFORE_ACK_MS);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } catch (e) {
+    throw new StorageUnavailableError(errText(e), { maybeChanged });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+

@@ -1,0 +1,73 @@
+import type { RespondArguments } from '@slack/bolt';
+import { reportTitle } from '../../reports/model';
+import type { ReportRequest } from '../../reports/model';
+import { deliverReport } from '../deliver';
+import { slackErrorCode, userMessage } from '../errors';
+import { programProblem } from '../replies';
+import { beforeAck, type CommandArgs, type CommandDeps, type CommandKit, ephemeral, errText } from './kit';
+
+/** `/retain` and `/visits`: ack at once, then the report through the ReportService into the channel. */
+export async function handleReport(
+  request: ReportRequest,
+  requestedApp: string | undefined,
+  { command, respond, client }: CommandArgs,
+  deps: CommandDeps,
+  { ack, count, audit, log, requestId, receivedAt }: CommandKit,
+): Promise<void> {
+  const name = command.command;
+  const resolved = await beforeAck(deps.programs.resolve(requestedApp, command.channel_id));
+  if (!resolved.ok) {
+    await ack(ephemeral(programProblem(resolved.problem)));
+    count('rejected');
+    audit('rejected', { reason: 'app' });
+    return;
+  }
+  const app = resolved.program;
+  const note = request.notes.length ? ` ${request.notes.join(' ')}` : '';
+  await ack(ephemeral(`:hourglass_flowing_sand: Preparing the ${reportTitle(request).toLowerCase()} for ${app.displayName}.${note}`));
+  audit('accepted', { app: app.name, period: request.period });
+
+  // The work runs after the ack; however slow WeChat is, Slack already has its answer.
+  const work = (async () => {
+    // Where the job is, so "still working" names the side that is slow.
+    let phase: 'queued' | 'preparing' | 'posting' = 'queued';
+    const still = setTimeout(() => {
+      const text =
+        phase === 'queued'
+          ? `:hourglass: Busy: your report is in the queue (${deps.reports.queue.waiting || 1} waiting). It will follow.`
+          : phase === 'preparing'
+            ? ':hourglass: Still working: WeChat is answering slowly. The report will follow, or I will tell you what went wrong.'
+            : ':hourglass: Still working: the report is ready but Slack is answering slowly (it may be rate-limiting the bot). It will follow, or I will tell you what went wrong.';
+      void respond({ ...ephemeral(text), replace_original: false } as RespondArguments).catch(() => undefined);
+    }, deps.stillWorkingMs);
+    let outcome = 'posted';
+    try {
+      const delivered = await deps.reports.run(
+        app,
+        request,
+        (report) => {
+          phase = 'posting';
+          return deliverReport(client, command.channel_id, report, (method, error) => deps.metrics.slackErrors.inc({ method, error }), { timezone: deps.timezone });
+        },
+        { logger: log, onStart: () => (phase = 'preparing') },
+      );
+      log.info({ outcome: 'posted', ts: delivered.ts, files: delivered.fileIds.length }, 'report delivered');
+    } catch (e) {
+      outcome = 'failed';
+      log.warn({ outcome, err: errText(e), slackError: slackErrorCode(e) }, 'report failed');
+      try {
+        await respond({ ...ephemeral(userMessage(e, requestId)), replace_original: false } as RespondArguments);
+      } catch (re) {
+        deps.metrics.slackErrors.inc({ method: 'response_url', error: 'respond_failed' });
+        log.warn({ err: errText(re) }, 'could not tell the user (response_url expired?)');
+      }
+    } finally {
+      clearTimeout(still);
+      count(outcome);
+      deps.metrics.endToEndSeconds.observe({ command: name, outcome }, (performance.now() - receivedAt) / 1000);
+      audit(outcome, { app: app.name, period: request.period });
+    }
+  })();
+  await deps.inFlight.track(work);
+}
+
