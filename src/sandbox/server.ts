@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ENDPOINTS } from '../wechat/types';
+import { ENDPOINTS } from '../wechat/endpoints';
+import type { EndpointKind } from '../wechat/types';
 import { chinaToday, isComplete, periodContaining, type Granularity, type Period } from '../calendar/period';
 import { hasData, refDate, retainBody, summaryRow, visitRow } from './data';
 
@@ -87,15 +88,10 @@ interface IssuedToken {
   appid: string;
 }
 
-const DATACUBE: Record<string, { kind: 'retain' | 'visit' | 'summary'; granularity: Granularity }> = {
-  [ENDPOINTS.retain.daily]: { kind: 'retain', granularity: 'daily' },
-  [ENDPOINTS.retain.weekly]: { kind: 'retain', granularity: 'weekly' },
-  [ENDPOINTS.retain.monthly]: { kind: 'retain', granularity: 'monthly' },
-  [ENDPOINTS.visitTrend.daily]: { kind: 'visit', granularity: 'daily' },
-  [ENDPOINTS.visitTrend.weekly]: { kind: 'visit', granularity: 'weekly' },
-  [ENDPOINTS.visitTrend.monthly]: { kind: 'visit', granularity: 'monthly' },
-  [ENDPOINTS.dailySummary]: { kind: 'summary', granularity: 'daily' },
-};
+/** Datacube endpoints served, by name: the client's own table, so a new row is served too. */
+const DATACUBE: ReadonlyMap<string, { kind: EndpointKind; granularity: Granularity }> = new Map(
+  Object.values(ENDPOINTS).map((e) => [e.path, { kind: e.kind, granularity: e.granularity }]),
+);
 
 export class WeChatSimulator {
   readonly appid: string;
@@ -355,7 +351,7 @@ export class WeChatSimulator {
   }
 
   private datacube(name: string, token: string | null, body: Record<string, unknown>): object {
-    const ep = DATACUBE[name];
+    const ep = DATACUBE.get(name);
     if (!ep) return { errcode: 48001, errmsg: 'api unauthorized' };
     if (!token) return { errcode: 41001, errmsg: 'access_token missing' };
     const t = this.tokens.get(token);
@@ -372,9 +368,14 @@ export class WeChatSimulator {
     if (p.begin !== begin || p.end !== end || !isComplete(p, this.now())) {
       return { errcode: 61501, errmsg: `date range error (today in China is ${chinaToday(this.now())})` };
     }
-    if (ep.kind === 'retain') return hasData(p) ? retainBody(p, this.now(), scale) : { ref_date: refDate(p), visit_uv_new: [], visit_uv: [] };
-    if (!hasData(p)) return { list: [] };
-    return { list: [ep.kind === 'visit' ? visitRow(p, scale) : summaryRow(p)] };
+    switch (ep.kind) {
+      case 'retain':
+        return hasData(p) ? retainBody(p, this.now(), scale) : { ref_date: refDate(p), visit_uv_new: [], visit_uv: [] };
+      case 'visitTrend':
+        return { list: hasData(p) ? [visitRow(p, scale)] : [] };
+      case 'dailySummary':
+        return { list: hasData(p) ? [summaryRow(p)] : [] };
+    }
   }
 }
 

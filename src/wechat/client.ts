@@ -3,12 +3,12 @@ import type { Logger } from '../log';
 import { silentLogger } from '../log';
 import { WeChatError } from './errors';
 import { createHttp, requestJson, withRetry, DEFAULT_RETRY, type RetryPolicy } from './http';
-import { parseDailySummary, parseRetain, parseVisitTrend } from './parse';
 import { PeriodError, type Granularity, type Period } from '../calendar/period';
 import { assertQueryable } from '../calendar/queryable';
 import { isEmptyAnswer, resultTtlMs, type ResultCache } from './cache';
 import { ClassicTokenProvider, ExternalTokenProvider, StableTokenProvider, TokenCache, type SharedTokenStore, type TokenMode } from './token';
-import { ENDPOINTS, type DailySummaryResult, type RetainResult, type VisitTrendResult } from './types';
+import { ENDPOINTS, endpointFor, type EndpointKey, type EndpointResult } from './endpoints';
+import type { DailySummaryResult, RetainResult, VisitTrendResult } from './types';
 
 /** Same shape as the cloud-call request in WeChat's docs. */
 export interface DateRange {
@@ -44,42 +44,45 @@ export class WeChatClient {
     return this.opts.tokens;
   }
 
-  async getDailyRetain(r: DateRange): Promise<RetainResult> {
-    return parseRetain(await this.call(ENDPOINTS.retain.daily, 'daily', r));
+  /**
+   * Any endpoint of the ENDPOINTS table, by key: dates checked against the row's granularity before
+   * any call, answers cached, retried, the token refreshed once on a token error; parsed by the row.
+   */
+  async fetch<K extends EndpointKey>(key: K, r: DateRange): Promise<EndpointResult<K>> {
+    const ep = ENDPOINTS[key];
+    return ep.parse(await this.call(ep.path, ep.granularity, r));
   }
-  async getWeeklyRetain(r: DateRange): Promise<RetainResult> {
-    return parseRetain(await this.call(ENDPOINTS.retain.weekly, 'weekly', r));
+
+  getDailyRetain(r: DateRange): Promise<RetainResult> {
+    return this.fetch('dailyRetain', r);
   }
-  async getMonthlyRetain(r: DateRange): Promise<RetainResult> {
-    return parseRetain(await this.call(ENDPOINTS.retain.monthly, 'monthly', r));
+  getWeeklyRetain(r: DateRange): Promise<RetainResult> {
+    return this.fetch('weeklyRetain', r);
   }
-  async getDailyVisitTrend(r: DateRange): Promise<VisitTrendResult> {
-    return parseVisitTrend(await this.call(ENDPOINTS.visitTrend.daily, 'daily', r));
+  getMonthlyRetain(r: DateRange): Promise<RetainResult> {
+    return this.fetch('monthlyRetain', r);
   }
-  async getWeeklyVisitTrend(r: DateRange): Promise<VisitTrendResult> {
-    return parseVisitTrend(await this.call(ENDPOINTS.visitTrend.weekly, 'weekly', r));
+  getDailyVisitTrend(r: DateRange): Promise<VisitTrendResult> {
+    return this.fetch('dailyVisitTrend', r);
   }
-  async getMonthlyVisitTrend(r: DateRange): Promise<VisitTrendResult> {
-    return parseVisitTrend(await this.call(ENDPOINTS.visitTrend.monthly, 'monthly', r));
+  getWeeklyVisitTrend(r: DateRange): Promise<VisitTrendResult> {
+    return this.fetch('weeklyVisitTrend', r);
   }
-  async getDailySummary(r: DateRange): Promise<DailySummaryResult> {
-    return parseDailySummary(await this.call(ENDPOINTS.dailySummary, 'daily', r));
+  getMonthlyVisitTrend(r: DateRange): Promise<VisitTrendResult> {
+    return this.fetch('monthlyVisitTrend', r);
+  }
+  getDailySummary(r: DateRange): Promise<DailySummaryResult> {
+    return this.fetch('dailySummary', r);
   }
 
   /** Retention for any granularity, by period. */
-  getRetain(p: Period): Promise<RetainResult> {
-    const r = { beginDate: p.begin, endDate: p.end };
-    return p.granularity === 'daily' ? this.getDailyRetain(r) : p.granularity === 'weekly' ? this.getWeeklyRetain(r) : this.getMonthlyRetain(r);
+  async getRetain(p: Period): Promise<RetainResult> {
+    return this.fetch(endpointFor('retain', p.granularity), { beginDate: p.begin, endDate: p.end });
   }
 
   /** Visit trend for any granularity, by period. */
-  getVisitTrend(p: Period): Promise<VisitTrendResult> {
-    const r = { beginDate: p.begin, endDate: p.end };
-    return p.granularity === 'daily'
-      ? this.getDailyVisitTrend(r)
-      : p.granularity === 'weekly'
-        ? this.getWeeklyVisitTrend(r)
-        : this.getMonthlyVisitTrend(r);
+  async getVisitTrend(p: Period): Promise<VisitTrendResult> {
+    return this.fetch(endpointFor('visitTrend', p.granularity), { beginDate: p.begin, endDate: p.end });
   }
 
   private async call(endpoint: string, granularity: Granularity, r: DateRange): Promise<Record<string, unknown>> {

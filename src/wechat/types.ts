@@ -1,5 +1,3 @@
-import type { Granularity } from '../calendar/period';
-
 /** Retention counts by offset (0 = the period itself). Missing keys stay missing. */
 export type RetentionSeries = ReadonlyMap<number, number>;
 
@@ -36,21 +34,11 @@ export interface DailySummaryResult {
   list: DailySummaryItem[];
 }
 
-/** datacube endpoint names by what they return and their granularity. */
-export const ENDPOINTS = {
-  retain: {
-    daily: 'getweanalysisappiddailyretaininfo',
-    weekly: 'getweanalysisappidweeklyretaininfo',
-    monthly: 'getweanalysisappidmonthlyretaininfo',
-  },
-  visitTrend: {
-    daily: 'getweanalysisappiddailyvisittrend',
-    weekly: 'getweanalysisappidweeklyvisittrend',
-    monthly: 'getweanalysisappidmonthlyvisittrend',
-  },
-  dailySummary: 'getweanalysisappiddailysummarytrend',
-} as const satisfies {
-  retain: Record<Granularity, string>;
-  visitTrend: Record<Granularity, string>;
-  dailySummary: string;
-};
+/** What a datacube endpoint answers with, and the result each kind parses to. Rows are in ./endpoints. */
+export interface ResultOfKind {
+  retain: RetainResult;
+  visitTrend: VisitTrendResult;
+  dailySummary: DailySummaryResult;
+}
+
+export type EndpointKind = keyof ResultOfKind;

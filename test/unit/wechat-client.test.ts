@@ -2,6 +2,10 @@ import { createWeChatClient, type WeChatClient } from '../../src/wechat/client';
 import { WeChatError } from '../../src/wechat/errors';
 import { startSimulator, type WeChatSimulator } from '../../src/sandbox/server';
 import { visitRow } from '../../src/sandbox/data';
+import { ENDPOINT_KEYS, ENDPOINTS, endpointFor, type EndpointKey } from '../../src/wechat/endpoints';
+import type { RetainResult, VisitTrendResult } from '../../src/wechat/types';
+import type { ResultCache } from '../../src/wechat/cache';
+import { addDays, GRANULARITIES, latestComplete } from '../../src/calendar/period';
 
 const FAST = { attempts: 4, initialDelayMs: 1, maxDelayMs: 5 };
 const NOW = new Date('2017-03-20T04:00:00Z');
@@ -144,5 +148,101 @@ describe('retries do not multiply', () => {
     } finally {
       await sim.close();
     }
+  });
+});
+
+describe('the ENDPOINTS table drives the client and the simulator', () => {
+  let sim: WeChatSimulator;
+  let client: WeChatClient;
+  beforeEach(async () => {
+    sim = await startSimulator({ now: () => NOW });
+    client = createWeChatClient({ baseUrl: sim.url, appid: sim.appid, secret: sim.secret, tokenMode: 'stable', retry: FAST, now: () => NOW, timeoutMs: 1000 });
+  });
+  afterEach(() => sim.close());
+
+  /** The latest complete period of a row's granularity at NOW, as a range. */
+  const rangeFor = (key: EndpointKey) => {
+    const p = latestComplete(ENDPOINTS[key].granularity, NOW);
+    return { beginDate: p.begin, endDate: p.end };
+  };
+
+  test("a row is all an endpoint needs: fetch(key) POSTs the row's path and parses WeChat's answer with the row's parser", async () => {
+    const token = await client.tokenCache.get();
+    for (const key of ENDPOINT_KEYS) {
+      const row = ENDPOINTS[key];
+      const r = rangeFor(key);
+      const res = await fetch(`${sim.url}/datacube/${row.path}?access_token=${token}`, {
+        method: 'POST',
+        body: JSON.stringify({ begin_date: r.beginDate, end_date: r.endDate }),
+      });
+      const raw: unknown = await res.json();
+      expect(raw).not.toHaveProperty('errcode'); // the simulator serves the row too
+      expect(JSON.stringify(raw)).toMatch(/\d/); // and with figures in it
+      const before = sim.stats.byPath[`/datacube/${row.path}`];
+      expect(await client.fetch(key, r)).toEqual(row.parse(raw));
+      expect(sim.stats.byPath[`/datacube/${row.path}`]).toBe(before + 1);
+    }
+    expect(sim.stats.datacubeRequests).toBe(2 * ENDPOINT_KEYS.length);
+  });
+
+  test("every row's dates are checked against its granularity before any call", async () => {
+    for (const key of ENDPOINT_KEYS) {
+      const r = rangeFor(key);
+      const shifted = { beginDate: addDays(r.beginDate, 1), endDate: addDays(r.endDate, 1) };
+      await expect(client.fetch(key, shifted)).rejects.toMatchObject({ kind: 'bad_dates' });
+    }
+    expect(sim.stats.datacubeRequests).toBe(0);
+    expect(sim.stats.tokenRequests).toBe(0);
+  });
+
+  test("the table's names are WeChat's documented endpoints", () => {
+    const rows = Object.fromEntries(ENDPOINT_KEYS.map((k) => [k, `${ENDPOINTS[k].granularity} ${ENDPOINTS[k].kind} ${ENDPOINTS[k].path}`]));
+    expect(rows).toEqual({
+      dailyRetain: 'daily retain getweanalysisappiddailyretaininfo',
+      weeklyRetain: 'weekly retain getweanalysisappidweeklyretaininfo',
+      monthlyRetain: 'monthly retain getweanalysisappidmonthlyretaininfo',
+      dailyVisitTrend: 'daily visitTrend getweanalysisappiddailyvisittrend',
+      weeklyVisitTrend: 'weekly visitTrend getweanalysisappidweeklyvisittrend',
+      monthlyVisitTrend: 'monthly visitTrend getweanalysisappidmonthlyvisittrend',
+      dailySummary: 'daily dailySummary getweanalysisappiddailysummarytrend',
+    });
+    expect(() => endpointFor('dailySummary', 'weekly')).toThrow(/no weekly dailySummary endpoint/);
+  });
+
+  test('getRetain and getVisitTrend call the endpoint of the period’s granularity', async () => {
+    for (const g of GRANULARITIES) {
+      const p = latestComplete(g, NOW);
+      const retain = await client.getRetain(p);
+      expect(retain.visitUvNew.size).toBeGreaterThan(0);
+      expect(sim.stats.byPath[`/datacube/getweanalysisappid${g}retaininfo`]).toBe(1);
+      expect((await client.getVisitTrend(p)).list).toHaveLength(1);
+      expect(sim.stats.byPath[`/datacube/getweanalysisappid${g}visittrend`]).toBe(1);
+    }
+    expect(sim.stats.datacubeRequests).toBe(6);
+  });
+
+  test('answers are cached under the endpoint name and dates, as before the table', async () => {
+    const store = new Map<string, unknown>();
+    const results: ResultCache = {
+      get: async (k) => store.get(k),
+      set: async (k, v) => void store.set(k, v),
+    };
+    const c = createWeChatClient({ baseUrl: sim.url, appid: sim.appid, secret: sim.secret, tokenMode: 'stable', retry: FAST, now: () => NOW, results });
+    const first = await c.fetch('weeklyVisitTrend', WEEK);
+    expect(await c.getWeeklyVisitTrend(WEEK)).toEqual(first);
+    expect([...store.keys()]).toEqual(['getweanalysisappidweeklyvisittrend:20170306:20170312']);
+    expect(sim.stats.datacubeRequests).toBe(1);
+  });
+
+  test("fetch's result type follows from the row (checked by tsc)", async () => {
+    const retain: RetainResult = await client.fetch('weeklyRetain', WEEK);
+    const trend: VisitTrendResult = await client.fetch('weeklyVisitTrend', WEEK);
+    // @ts-expect-error a retain row does not give a visit trend
+    const wrong: VisitTrendResult = await client.fetch('weeklyRetain', WEEK);
+    // @ts-expect-error only keys of ENDPOINTS are endpoints
+    await expect(client.fetch('weeklyRetainInfo', WEEK)).rejects.toThrow();
+    expect(retain.refDate).toBe('20170306-20170312');
+    expect(trend.list).toHaveLength(1);
+    expect(wrong).toBeDefined();
   });
 });
