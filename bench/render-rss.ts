@@ -14,7 +14,11 @@ async function main(): Promise<void> {
     const period = periodContaining('weekly', addDays('20170102', 7 * (i + 8)));
     const trendPeriods = periodsEnding(period, 8);
     const trend = trendPeriods.map((p) => parseVisitTrend({ list: [visitRow(p)] }).list[0]);
-    return buildReport({ kind: 'retain', period, notes: [] }, { retain: null, trend, trendPeriods, summary: null }, { appName: '示例小程序', sandbox: true });
+    return buildReport(
+      { kind: 'retain', period, notes: [] },
+      { retain: null, trend, trendPeriods, summary: null },
+      { appName: '示例小程序', sandbox: true },
+    );
   });
   const out: Record<string, number> = {};
   const concurrency = pool.threads * 2 || 1;

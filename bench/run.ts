@@ -20,7 +20,10 @@ const weeks = (n: number, from = 0) => Array.from({ length: n }, (_, i) => isoDa
 function startProcess(file: string, env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; out: string }> {
   // BENCH_NODE_ARGS, e.g. "--cpu-prof", to profile the processes under test.
   const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, file], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, file], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     let isReady = false;
@@ -60,7 +63,9 @@ function startDoubles(): Promise<{ child: ChildProcess; ready: Extract<FromDoubl
   // priority they take only what the processes under test leave.
   if (child.pid !== undefined) setPriority(child.pid, DOUBLES_NICE);
   return new Promise((resolve, reject) => {
-    child.once('message', (m: FromDoubles) => (m.type === 'ready' ? resolve({ child, ready: m }) : reject(new Error(`doubles said ${m.type} first`))));
+    child.once('message', (m: FromDoubles) =>
+      m.type === 'ready' ? resolve({ child, ready: m }) : reject(new Error(`doubles said ${m.type} first`)),
+    );
     child.once('exit', (code) => reject(new Error(`the doubles process exited (${code})`)));
   });
 }
@@ -90,7 +95,12 @@ async function report(ctx: Ctx, url: string, text: string, waitUpload: boolean):
   const channel = `C${String(channelSeq++).padStart(8, '0')}`;
   const t0 = performance.now();
   const uploaded = waitUpload ? uploadTo(ctx, channel) : Promise.resolve();
-  const res = await sendCommand(url, SECRET, { command: '/retain', text, channel_id: channel, response_url: `${ctx.slackUrl}/respond/${responseSeq++}` });
+  const res = await sendCommand(url, SECRET, {
+    command: '/retain',
+    text,
+    channel_id: channel,
+    response_url: `${ctx.slackUrl}/respond/${responseSeq++}`,
+  });
   if (res.status !== 200) throw new Error(`command answered HTTP ${res.status}`);
   const ack = performance.now() - t0;
   await uploaded;
@@ -106,13 +116,20 @@ const round2 = (x: number) => round(x, 2);
 const summary = (xs: number[]) => ({ p50: round(percentile(xs, 50)), p99: round(percentile(xs, 99)), n: xs.length });
 
 /** Tuning knobs the bot under test takes from the bench's own environment, when set. */
-const passThrough = Object.fromEntries(['RENDER_THREADS', 'RENDER_CACHE_MB', 'REPORT_CONCURRENCY'].flatMap((k) => (process.env[k] ? [[k, process.env[k] as string]] : [])));
+const passThrough = Object.fromEntries(
+  ['RENDER_THREADS', 'RENDER_CACHE_MB', 'REPORT_CONCURRENCY'].flatMap((k) => (process.env[k] ? [[k, process.env[k] as string]] : [])),
+);
 
 /** `npm run bench -- ack` runs only the ack/cold section (for quick iteration); no results.json then. */
 const only = process.argv[2];
 
 async function main(): Promise<void> {
-  const results: Record<string, unknown> = { date: new Date().toISOString(), cpus: availableParallelism(), cpu: cpus()[0]?.model, node: process.version };
+  const results: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    cpus: availableParallelism(),
+    cpu: cpus()[0]?.model,
+    node: process.version,
+  };
   const { child: doubles, ready: sim } = await startDoubles();
   const ctx: Ctx = { doubles, slackUrl: sim.slackUrl, uploaded: new Map() };
   doubles.on('message', (m: FromDoubles) => {
@@ -142,10 +159,23 @@ async function main(): Promise<void> {
   const bareUrl = `http://127.0.0.1:${barePort}`;
   const startBot = async (extra: Record<string, string> = {}) => {
     const port = await freePort();
-    const env = { ...common, PORT: String(port), WECHAT_APPID: sim.appid, WECHAT_SECRET: sim.secret, WECHAT_API_BASE_URL: sim.simUrl, DATA_DIR: dataDir, LOG_LEVEL: 'info' };
+    const env = {
+      ...common,
+      PORT: String(port),
+      WECHAT_APPID: sim.appid,
+      WECHAT_SECRET: sim.secret,
+      WECHAT_API_BASE_URL: sim.simUrl,
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+    };
     const { child, out } = await startProcess(path.join(ROOT, 'dist/src/main.js'), { ...env, ...passThrough, ...extra }, /runtime ready/);
     const setting = (name: string) => Number(new RegExp(`"${name}":(\\d+)`).exec(out)?.[1]);
-    return { child, url: `http://127.0.0.1:${port}`, renderThreads: setting('renderThreads'), reportConcurrency: setting('reportConcurrency') };
+    return {
+      child,
+      url: `http://127.0.0.1:${port}`,
+      renderThreads: setting('renderThreads'),
+      reportConcurrency: setting('reportConcurrency'),
+    };
   };
   const { child: bot, url, renderThreads, reportConcurrency } = await startBot();
   results.settings = { renderThreads, reportConcurrency, overrides: passThrough };
@@ -162,7 +192,14 @@ async function main(): Promise<void> {
     if (n === 0) cold = mine;
     bareAcks.push(...b);
     botAcks.push(...mine.map((r) => r.ack));
-    ratios.push(round2(percentile(mine.map((r) => r.ack), 99) / percentile(b, 99)));
+    ratios.push(
+      round2(
+        percentile(
+          mine.map((r) => r.ack),
+          99,
+        ) / percentile(b, 99),
+      ),
+    );
   }
   await stop(bare.child);
   const bareS = summary(bareAcks);
@@ -212,7 +249,12 @@ async function main(): Promise<void> {
   // What the job queue costs when the time goes to waiting, not CPU: 50 reports of weeks not asked
   // for before, every WeChat call answered 200 ms late (as from far away).
   await tellDoubles(ctx, { type: 'slowWeChat', ms: 200 });
-  const slow = await burst(ctx, url, weeks(50, 300).map((w) => `weekly ${w}`), true);
+  const slow = await burst(
+    ctx,
+    url,
+    weeks(50, 300).map((w) => `weekly ${w}`),
+    true,
+  );
   await tellDoubles(ctx, { type: 'slowWeChat', ms: 0 });
   results.slowWeChat = { delayMs: 200, ack: summary(slow.map((r) => r.ack)), endToEnd: summary(slow.map((r) => r.e2e)) };
   await stop(bot);
@@ -228,17 +270,34 @@ async function main(): Promise<void> {
   const tokenSim = await startSimulator();
   const client = createWeChatClient({ baseUrl: tokenSim.url, appid: tokenSim.appid, secret: tokenSim.secret, tokenMode: 'stable' });
   const calls = weeks(400);
-  await Promise.all(Array.from({ length: 1000 }, (_, i) => client.getWeeklyVisitTrend({ beginDate: calls[i % calls.length].replace(/-/g, ''), endDate: addDays(calls[i % calls.length].replace(/-/g, ''), 6) })));
-  results.tokenRequests = { concurrentCalls: 1000, tokenRequests: tokenSim.stats.tokenRequests, datacubeRequests: tokenSim.stats.datacubeRequests };
+  await Promise.all(
+    Array.from({ length: 1000 }, (_, i) =>
+      client.getWeeklyVisitTrend({
+        beginDate: calls[i % calls.length].replace(/-/g, ''),
+        endDate: addDays(calls[i % calls.length].replace(/-/g, ''), 6),
+      }),
+    ),
+  );
+  results.tokenRequests = {
+    concurrentCalls: 1000,
+    tokenRequests: tokenSim.stats.tokenRequests,
+    datacubeRequests: tokenSim.stats.datacubeRequests,
+  };
   await tokenSim.close();
 
   progress('RSS over 10000 renders');
   // 5. RSS after 200, 2000 and 10000 rendered reports (a process of its own, rendering on the pool).
   const rss = await new Promise<{ rss: Record<string, number>; seconds: number; threads: number }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', path.join(ROOT, 'dist/bench/render-rss.js'), '200,2000,10000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--expose-gc', path.join(ROOT, 'dist/bench/render-rss.js'), '200,2000,10000'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as { rss: Record<string, number>; seconds: number; threads: number }) : reject(new Error(`render-rss exited ${code}`))));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out) as { rss: Record<string, number>; seconds: number; threads: number })
+        : reject(new Error(`render-rss exited ${code}`)),
+    );
   });
   const mb = (b: number) => round(b / 1048576);
   results.rss = {
@@ -270,7 +329,12 @@ async function main(): Promise<void> {
     ['end-to-end warm p50 / p99 (one at a time)', `${e.warm.p50} / ${e.warm.p99} ms`, 'p50 < 60 ms', e.warm.p50 < 60],
     ['sustained weekly summaries per second (30 s)', `${s.perSecond}`, '>= 40', s.perSecond >= 40],
     ['  the same, PNG cache off (every chart drawn)', `${sd.perSecond}`, '', true],
-    ['WeChat +200 ms per call, 50 at once: ack p99 / end-to-end p50 / p99', `${sw.ack.p99} / ${sw.endToEnd.p50} / ${sw.endToEnd.p99} ms`, '', true],
+    [
+      'WeChat +200 ms per call, 50 at once: ack p99 / end-to-end p50 / p99',
+      `${sw.ack.p99} / ${sw.endToEnd.p50} / ${sw.endToEnd.p99} ms`,
+      '',
+      true,
+    ],
     ['token requests for 1000 concurrent calls (cold)', `${t.tokenRequests}`, '1', t.tokenRequests === 1],
     ['RSS after 200 / 2000 / 10000 reports', `${r.after200MB} / ${r.after2000MB} / ${r.after10000MB} MB`, '', true],
     ['RSS growth 2000 -> 10000', `${r.growth2000to10000Pct}%`, '< 10%', r.growth2000to10000Pct < 10],
@@ -279,8 +343,12 @@ async function main(): Promise<void> {
   writeFileSync(path.join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
   const w0 = Math.max(...rows.map((x) => x[0].length));
   const w1 = Math.max(...rows.map((x) => x[1].length));
-  const lines = rows.map(([k, v, target, ok]) => `| ${k.padEnd(w0)} | ${v.padEnd(w1)} | ${target ? `${target} ${ok ? 'met' : 'NOT met'}` : ''} |`);
-  process.stdout.write(`\n| ${'measure'.padEnd(w0)} | ${'result'.padEnd(w1)} | target |\n|${'-'.repeat(w0 + 2)}|${'-'.repeat(w1 + 2)}|---|\n${lines.join('\n')}\n\n`);
+  const lines = rows.map(
+    ([k, v, target, ok]) => `| ${k.padEnd(w0)} | ${v.padEnd(w1)} | ${target ? `${target} ${ok ? 'met' : 'NOT met'}` : ''} |`,
+  );
+  process.stdout.write(
+    `\n| ${'measure'.padEnd(w0)} | ${'result'.padEnd(w1)} | target |\n|${'-'.repeat(w0 + 2)}|${'-'.repeat(w1 + 2)}|---|\n${lines.join('\n')}\n\n`,
+  );
   process.stdout.write(`${JSON.stringify(results)}\n`);
 }
 

@@ -85,7 +85,11 @@ export async function startRuntime(config: Config, logger: Logger, opts: Runtime
   const queue = new ReportQueue(config.REPORT_CONCURRENCY ?? defaultReportConcurrency(charts.threads), config.REPORT_TIMEOUT_MS);
   metrics.jobs = queue;
   const reports = new ReportService({ charts, queue, logger });
-  const { programs: list, defaultName } = await createPrograms(config, opts.env ?? process.env, { logger, shared: { store, owner }, metrics });
+  const { programs: list, defaultName } = await createPrograms(config, opts.env ?? process.env, {
+    logger,
+    shared: { store, owner },
+    metrics,
+  });
   const programs = new ProgramDirectory(list, store, defaultName);
   const schedLog = logger.child({ component: 'scheduler' });
   const runner = new ScheduleRunner({
@@ -96,13 +100,31 @@ export async function startRuntime(config: Config, logger: Logger, opts: Runtime
     metrics,
     logger: schedLog,
     owner,
-    settings: { leaseMs: config.SCHEDULER_LEASE_MS, retryIntervalMs: config.SCHEDULE_RETRY_MINUTES * 60_000, retryWindowMs: config.SCHEDULE_RETRY_HOURS * 3_600_000 },
+    settings: {
+      leaseMs: config.SCHEDULER_LEASE_MS,
+      retryIntervalMs: config.SCHEDULE_RETRY_MINUTES * 60_000,
+      retryWindowMs: config.SCHEDULE_RETRY_HOURS * 3_600_000,
+    },
     onOutcome: opts.onRunOutcome,
   });
   const scheduler: Scheduler = config.REDIS_URL
-    ? new BullScheduler({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, store, runner, log: schedLog, lockMs: config.SCHEDULER_LEASE_MS })
+    ? new BullScheduler({
+        redisUrl: config.REDIS_URL,
+        prefix: config.REDIS_PREFIX,
+        store,
+        runner,
+        log: schedLog,
+        lockMs: config.SCHEDULER_LEASE_MS,
+      })
     : new LocalScheduler(store, runner, schedLog, Math.min(60_000, config.SCHEDULER_LEASE_MS));
-  const schedules = new ScheduleService({ store, scheduler, runner, programs, admins: adminUsers(config), defaultTimezone: config.REPORT_TIMEZONE });
+  const schedules = new ScheduleService({
+    store,
+    scheduler,
+    runner,
+    programs,
+    admins: adminUsers(config),
+    defaultTimezone: config.REPORT_TIMEZONE,
+  });
 
   const slackToken = slackTokenCheck(createWebClient(config, logger));
   const ready = async (): Promise<Readiness> => {
@@ -113,23 +135,50 @@ export async function startRuntime(config: Config, logger: Logger, opts: Runtime
     );
     // Cached state only: readiness never sends WeChat more than one token request per 30 s.
     for (const p of programs.all) checks[`token:${p.name}`] = await tokenReadiness(p.client.tokenCache);
-    checks.slack_token = await withTimeout(slackToken(), 3000, 'Slack auth.test').catch((e: unknown) => (e instanceof Error ? e.message : String(e)));
+    checks.slack_token = await withTimeout(slackToken(), 3000, 'Slack auth.test').catch((e: unknown) =>
+      e instanceof Error ? e.message : String(e),
+    );
     // Socket Mode: not ready while the link to Slack is down (commands cannot reach us).
     const socket = bot.connection();
     if (socket !== 'http') {
       checks.slack_socket =
-        socket === 'connected' ? 'ok' : socket === 'connecting' ? 'connecting to Slack (Socket Mode)…' : 'disconnected: reconnecting to Slack (Socket Mode)';
+        socket === 'connected'
+          ? 'ok'
+          : socket === 'connecting'
+            ? 'connecting to Slack (Socket Mode)…'
+            : 'disconnected: reconnecting to Slack (Socket Mode)';
     }
     return { ok: Object.values(checks).every((v) => v === 'ok'), checks };
   };
-  const bot = createBot({ config, programs, reports, logger, metrics, ready, schedules, stillWorkingMs: opts.stillWorkingMs, socketReconnect: opts.socketReconnect });
+  const bot = createBot({
+    config,
+    programs,
+    reports,
+    logger,
+    metrics,
+    ready,
+    schedules,
+    stillWorkingMs: opts.stillWorkingMs,
+    socketReconnect: opts.socketReconnect,
+  });
   const port = await bot.start().catch(async (e: unknown) => {
     // Slack could not be reached or refused the token: release what was opened, keep the reason.
-    for (const release of [() => scheduler.stop(0), () => programs.close(), () => charts.close(), () => store.close()]) await release().catch(() => undefined);
+    for (const release of [() => scheduler.stop(0), () => programs.close(), () => charts.close(), () => store.close()])
+      await release().catch(() => undefined);
     throw e;
   });
   await scheduler.start();
-  logger.info({ store: store.kind, scheduler: scheduler.mode, apps: programs.all.map((p) => p.name), renderThreads: charts.threads, reportConcurrency: queue.concurrency, owner }, 'runtime ready');
+  logger.info(
+    {
+      store: store.kind,
+      scheduler: scheduler.mode,
+      apps: programs.all.map((p) => p.name),
+      renderThreads: charts.threads,
+      reportConcurrency: queue.concurrency,
+      owner,
+    },
+    'runtime ready',
+  );
 
   let stopped: Promise<void> | undefined;
   return {

@@ -16,7 +16,9 @@ export default async function globalSetup(): Promise<void> {
     await r.connect();
     await r.ping();
   } catch (e) {
-    throw new Error(`REDIS_URL is set (${url}) but Redis does not answer (${e instanceof Error ? e.message : String(e)}). Start Redis or unset REDIS_URL.`);
+    throw new Error(
+      `REDIS_URL is set (${url}) but Redis does not answer (${e instanceof Error ? e.message : String(e)}). Start Redis or unset REDIS_URL.`,
+    );
   } finally {
     r.disconnect();
   }

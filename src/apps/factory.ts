@@ -28,7 +28,9 @@ function realProgram(c: Config, spec: AppSpec, d: ProgramDeps): MiniProgram {
   registerSecret(spec.secret);
   const client = createWeChatClient({
     ...hooks(d),
-    ...(d.shared ? { sharedTokens: sharedTokens(d.shared.store, spec.appid, d.shared.owner), results: resultCache(d.shared.store, spec.appid) } : {}),
+    ...(d.shared
+      ? { sharedTokens: sharedTokens(d.shared.store, spec.appid, d.shared.owner), results: resultCache(d.shared.store, spec.appid) }
+      : {}),
     baseUrl: c.WECHAT_API_BASE_URL,
     timeoutMs: c.WECHAT_TIMEOUT_MS,
     appid: spec.appid,
@@ -36,7 +38,14 @@ function realProgram(c: Config, spec: AppSpec, d: ProgramDeps): MiniProgram {
     tokenMode: spec.tokenMode,
     tokenUrl: spec.tokenUrl,
   });
-  return { name: spec.name, displayName: spec.displayName, channels: spec.channels && new Set(spec.channels), client, sandbox: false, close: async () => {} };
+  return {
+    name: spec.name,
+    displayName: spec.displayName,
+    channels: spec.channels && new Set(spec.channels),
+    client,
+    sandbox: false,
+    close: async () => {},
+  };
 }
 
 async function sandboxProgram(c: Config, d: ProgramDeps): Promise<MiniProgram> {
@@ -58,7 +67,11 @@ async function sandboxProgram(c: Config, d: ProgramDeps): Promise<MiniProgram> {
  * The mini programs of WECHAT_APPS_FILE, or the one of WECHAT_APPID, or (with neither) the
  * embedded simulator (every message then says "sandbox data").
  */
-export async function createPrograms(c: Config, env: NodeJS.ProcessEnv, d: ProgramDeps): Promise<{ programs: MiniProgram[]; defaultName?: string }> {
+export async function createPrograms(
+  c: Config,
+  env: NodeJS.ProcessEnv,
+  d: ProgramDeps,
+): Promise<{ programs: MiniProgram[]; defaultName?: string }> {
   if (c.WECHAT_APPS_FILE) {
     const file = loadAppsFile(c.WECHAT_APPS_FILE, env);
     return { programs: file.apps.map((spec) => realProgram(c, spec, d)), defaultName: file.defaultApp };

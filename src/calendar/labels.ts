@@ -26,4 +26,3 @@ export function formatRange(p: Period): string {
 export function weekdayName(yyyymmdd: string): string {
   return ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'][isoWeekday(yyyymmdd) - 1];
 }
-

@@ -104,4 +104,3 @@ export function latestComplete(granularity: Granularity, now: Date): Period {
 export function isComplete(p: Period, now: Date): boolean {
   return p.end < chinaToday(now);
 }
-

@@ -3,16 +3,26 @@ import { runToFiles, withCli } from './run';
 
 // The README's first line: the slash-command path, end to end, on sandbox data (or real WeChat
 // when WECHAT_APPID/WECHAT_SECRET are set), written to out/.
-const DEMO = ['retain weekly 2017-03-06', 'visits weekly 2017-03-06', 'retain daily 2017-03-13', 'visits daily 2017-03-13', 'retain monthly 2017-02'];
+const DEMO = [
+  'retain weekly 2017-03-06',
+  'visits weekly 2017-03-06',
+  'retain daily 2017-03-13',
+  'visits daily 2017-03-13',
+  'retain monthly 2017-02',
+];
 
 void withCli(async (cli) => {
   const outDir = path.resolve('out');
-  process.stdout.write(`Demo on ${cli.program.sandbox ? 'sandbox data (no WECHAT_APPID set)' : `WeChat data for ${cli.program.displayName}`}:\n`);
+  process.stdout.write(
+    `Demo on ${cli.program.sandbox ? 'sandbox data (no WECHAT_APPID set)' : `WeChat data for ${cli.program.displayName}`}:\n`,
+  );
   for (const text of DEMO) {
     const r = await runToFiles(cli, text.split(' '), outDir);
     if ('error' in r) throw new Error(r.error);
     process.stdout.write(`  /${text}\n    ${path.relative(process.cwd(), r.blocks)}\n    ${path.relative(process.cwd(), r.chart)}\n`);
   }
-  process.stdout.write(`Block Kit JSON and PNG charts are in ${outDir}. Paste a .blocks.json into Slack's Block Kit Builder to preview it.\n`);
+  process.stdout.write(
+    `Block Kit JSON and PNG charts are in ${outDir}. Paste a .blocks.json into Slack's Block Kit Builder to preview it.\n`,
+  );
   return 0;
 });

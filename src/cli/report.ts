@@ -8,7 +8,9 @@ const outDir = outIdx >= 0 ? (args.splice(outIdx, 2)[1] ?? 'out') : 'out';
 
 void withCli(async (cli) => {
   if (args.length === 0) {
-    process.stderr.write('Usage: report retain|visits [daily|weekly|monthly] [date] [--out dir]\nExample: report retain weekly 2017-03-06\n');
+    process.stderr.write(
+      'Usage: report retain|visits [daily|weekly|monthly] [date] [--out dir]\nExample: report retain weekly 2017-03-06\n',
+    );
     return 2;
   }
   const r = await runToFiles(cli, args, outDir);

@@ -34,7 +34,8 @@ export async function runToFiles(cli: CliContext, words: string[], outDir: strin
   const [command = '', ...rest] = words;
   const what = interpretCommand(command, rest.join(' '), new Date());
   if (what.type === 'reply') return { error: what.text };
-  if (what.type === 'schedule' || what.type === 'app') return { error: 'Schedules and app defaults are managed from Slack (/wxa ...), not from the CLI.' };
+  if (what.type === 'schedule' || what.type === 'app')
+    return { error: 'Schedules and app defaults are managed from Slack (/wxa ...), not from the CLI.' };
   return cli.reports.run(cli.program, what.request, async (r) => {
     const message = renderMessage(r.report, { generatedAt: new Date(), timezone: cli.timezone });
     mkdirSync(outDir, { recursive: true });

@@ -18,8 +18,12 @@ const schema = z
     WECHAT_SECRET: optional(z.string().min(8, 'looks too short for an AppSecret')),
     WECHAT_APP_NAME: optional(z.string().max(80, 'must be at most 80 characters')),
     WECHAT_APPS_FILE: optional(z.string().min(1)),
-    SLACK_ALLOWED_CHANNELS: optional(z.string().regex(/^\s*[CGD][A-Z0-9]+(\s*,\s*[CGD][A-Z0-9]+)*\s*$/, 'must be comma-separated channel ids such as C012ABCDEF')),
-    SLACK_ALLOWED_USERS: optional(z.string().regex(/^\s*[UW][A-Z0-9]+(\s*,\s*[UW][A-Z0-9]+)*\s*$/, 'must be comma-separated Slack user ids such as U012ABCDEF')),
+    SLACK_ALLOWED_CHANNELS: optional(
+      z.string().regex(/^\s*[CGD][A-Z0-9]+(\s*,\s*[CGD][A-Z0-9]+)*\s*$/, 'must be comma-separated channel ids such as C012ABCDEF'),
+    ),
+    SLACK_ALLOWED_USERS: optional(
+      z.string().regex(/^\s*[UW][A-Z0-9]+(\s*,\s*[UW][A-Z0-9]+)*\s*$/, 'must be comma-separated Slack user ids such as U012ABCDEF'),
+    ),
     WECHAT_API_BASE_URL: z.string().url('must be a URL such as https://api.weixin.qq.com').default('https://api.weixin.qq.com'),
     WECHAT_TOKEN_MODE: z.enum(['stable', 'classic', 'external']).default('stable'),
     WECHAT_TOKEN_URL: optional(z.string().url('must be the URL of the central token service')),
@@ -28,7 +32,10 @@ const schema = z
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     DATA_DIR: z.string().min(1).default('./data'),
     REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')),
-    REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'may use letters, digits, _ . - only').default('wxa'),
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+$/, 'may use letters, digits, _ . - only')
+      .default('wxa'),
     SLACK_ADMIN_USERS: z
       .string()
       .regex(/^\s*[UW][A-Z0-9]+(\s*,\s*[UW][A-Z0-9]+)*\s*$/, 'must be comma-separated Slack user ids such as U012ABCDEF')
@@ -48,13 +55,19 @@ const schema = z
     }
     if (!c.WECHAT_APPID && c.WECHAT_SECRET) need('WECHAT_APPID', 'is required when WECHAT_SECRET is set');
     if (c.WECHAT_TOKEN_MODE === 'external' && !c.WECHAT_TOKEN_URL) need('WECHAT_TOKEN_URL', 'is required when WECHAT_TOKEN_MODE=external');
-    if (c.WECHAT_TOKEN_MODE === 'external' && !c.WECHAT_APPID && !c.WECHAT_APPS_FILE) need('WECHAT_APPID', 'is required when WECHAT_TOKEN_MODE=external');
+    if (c.WECHAT_TOKEN_MODE === 'external' && !c.WECHAT_APPID && !c.WECHAT_APPS_FILE)
+      need('WECHAT_APPID', 'is required when WECHAT_TOKEN_MODE=external');
   });
 
 export type Config = z.infer<typeof schema>;
 
 function idSet(v: string | undefined): Set<string> {
-  return new Set((v ?? '').split(',').map((u) => u.trim()).filter(Boolean));
+  return new Set(
+    (v ?? '')
+      .split(',')
+      .map((u) => u.trim())
+      .filter(Boolean),
+  );
 }
 
 export function adminUsers(c: Config): Set<string> {

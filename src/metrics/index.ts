@@ -9,7 +9,12 @@ export interface JobCounts {
 /** Everything /metrics shows. One instance (and registry) per runtime, so tests can run several. */
 export class Metrics {
   readonly registry = new Registry();
-  readonly commands = new Counter({ name: 'wxa_commands_total', help: 'Slash commands by command and outcome', labelNames: ['command', 'outcome'], registers: [this.registry] });
+  readonly commands = new Counter({
+    name: 'wxa_commands_total',
+    help: 'Slash commands by command and outcome',
+    labelNames: ['command', 'outcome'],
+    registers: [this.registry],
+  });
   readonly ackSeconds = new Histogram({
     name: 'wxa_ack_seconds',
     help: 'From receiving a slash command to acknowledging it',
@@ -24,18 +29,45 @@ export class Metrics {
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     registers: [this.registry],
   });
-  readonly wechatCalls = new Counter({ name: 'wxa_wechat_calls_total', help: 'WeChat datacube calls by endpoint and errcode (0 = ok)', labelNames: ['endpoint', 'errcode'], registers: [this.registry] });
-  readonly tokenRefreshes = new Counter({ name: 'wxa_token_requests_total', help: 'access_token requests sent (stable_token, token, or the token service)', registers: [this.registry] });
+  readonly wechatCalls = new Counter({
+    name: 'wxa_wechat_calls_total',
+    help: 'WeChat datacube calls by endpoint and errcode (0 = ok)',
+    labelNames: ['endpoint', 'errcode'],
+    registers: [this.registry],
+  });
+  readonly tokenRefreshes = new Counter({
+    name: 'wxa_token_requests_total',
+    help: 'access_token requests sent (stable_token, token, or the token service)',
+    registers: [this.registry],
+  });
   readonly renderSeconds = new Histogram({
     name: 'wxa_render_seconds',
     help: 'Chart render time (drawn and encoded; waiting for a render thread included), PNG cache misses only',
     buckets: [0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1],
     registers: [this.registry],
   });
-  readonly chartCacheHits = new Counter({ name: 'wxa_chart_cache_hits_total', help: 'Charts served from the PNG cache instead of drawn', registers: [this.registry] });
-  readonly slackErrors = new Counter({ name: 'wxa_slack_api_errors_total', help: 'Slack Web API errors by method and error', labelNames: ['method', 'error'], registers: [this.registry] });
-  readonly scheduledRuns = new Counter({ name: 'wxa_scheduled_runs_total', help: 'Scheduled report runs by outcome', labelNames: ['outcome'], registers: [this.registry] });
-  readonly slackSocketConnected = new Gauge({ name: 'wxa_slack_socket_connected', help: 'Socket Mode: 1 while the WebSocket link to Slack is up, 0 otherwise (always 0 on the HTTP receiver)', registers: [this.registry] });
+  readonly chartCacheHits = new Counter({
+    name: 'wxa_chart_cache_hits_total',
+    help: 'Charts served from the PNG cache instead of drawn',
+    registers: [this.registry],
+  });
+  readonly slackErrors = new Counter({
+    name: 'wxa_slack_api_errors_total',
+    help: 'Slack Web API errors by method and error',
+    labelNames: ['method', 'error'],
+    registers: [this.registry],
+  });
+  readonly scheduledRuns = new Counter({
+    name: 'wxa_scheduled_runs_total',
+    help: 'Scheduled report runs by outcome',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+  readonly slackSocketConnected = new Gauge({
+    name: 'wxa_slack_socket_connected',
+    help: 'Socket Mode: 1 while the WebSocket link to Slack is up, 0 otherwise (always 0 on the HTTP receiver)',
+    registers: [this.registry],
+  });
 
   /** Set by the runtime once its job queue exists. */
   jobs?: JobCounts;

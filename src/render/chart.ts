@@ -69,9 +69,25 @@ export function chartConfig(r: Report): ChartConfiguration<'line'> {
     data: {
       labels,
       datasets: [
-        series('Visitors', r.trend.map((t) => t.visitUv), '#2563eb', 'y'),
-        series('New visitors', r.trend.map((t) => t.visitUvNew), '#16a34a', 'y'),
-        series('Sessions (right axis)', r.trend.map((t) => t.sessionCnt), '#f59e0b', 'y1', [8, 5]),
+        series(
+          'Visitors',
+          r.trend.map((t) => t.visitUv),
+          '#2563eb',
+          'y',
+        ),
+        series(
+          'New visitors',
+          r.trend.map((t) => t.visitUvNew),
+          '#16a34a',
+          'y',
+        ),
+        series(
+          'Sessions (right axis)',
+          r.trend.map((t) => t.sessionCnt),
+          '#f59e0b',
+          'y1',
+          [8, 5],
+        ),
       ],
     },
     options: {

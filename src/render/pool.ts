@@ -32,7 +32,9 @@ function workerFile(): string | undefined {
 
 /** What a chart depends on: the same key always draws the same picture. */
 export function chartKey(r: Report): string {
-  return createHash('sha1').update(JSON.stringify([r.appName, r.sandbox, r.kind, r.period, r.trend])).digest('hex');
+  return createHash('sha1')
+    .update(JSON.stringify([r.appName, r.sandbox, r.kind, r.period, r.trend]))
+    .digest('hex');
 }
 
 /**
@@ -60,7 +62,11 @@ function cached(inner: ChartRenderer, maxBytes: number, hooks: RenderHooks): Cha
   };
 }
 
-export function createChartRenderer(threads = availableParallelism(), cacheBytes = 64 * 1024 * 1024, hooks: RenderHooks = {}): ChartRenderer {
+export function createChartRenderer(
+  threads = availableParallelism(),
+  cacheBytes = 64 * 1024 * 1024,
+  hooks: RenderHooks = {},
+): ChartRenderer {
   return cached(createUncachedRenderer(threads), cacheBytes, hooks);
 }
 

@@ -20,7 +20,10 @@ export function echo(s: string): string {
 }
 
 export function usage(kind: ReportKind): string {
-  const what = kind === 'retain' ? 'new and active users with their retention, visits and a trend chart' : 'visit figures and their trend, with a chart';
+  const what =
+    kind === 'retain'
+      ? 'new and active users with their retention, visits and a trend chart'
+      : 'visit figures and their trend, with a chart';
   return [
     `*Usage:* \`/${kind} daily|weekly|monthly [date]\` — ${what}.`,
     '• date: `2017-03-06`, `20170306` or `2017/03/06` (China time); for monthly also `2017-03`. Leave it out for the latest complete period.',
@@ -71,7 +74,10 @@ export function parseReportText(kind: ReportKind, text: string, now: Date): Pars
   const period = periodContaining(granularity, d.date);
   if (!isComplete(period, now)) {
     const latest = latestComplete(granularity, now);
-    const what = granularity === 'daily' ? `${isoDate(d.date)} is today or later` : `The ${describeGranularity(granularity)} ${formatRange(period)} is not over yet`;
+    const what =
+      granularity === 'daily'
+        ? `${isoDate(d.date)} is today or later`
+        : `The ${describeGranularity(granularity)} ${formatRange(period)} is not over yet`;
     return { ok: false, error: `${what} in China time. The latest complete one is ${formatRange(latest)}.` };
   }
   if (granularity === 'weekly' && period.begin !== d.date) {

@@ -58,7 +58,12 @@ export class ReportService {
     return this.d.queue;
   }
 
-  run<T>(source: ReportSource, request: ReportRequest, deliver: (produced: ProducedReport) => Promise<T>, o: ReportRunOptions = {}): Promise<T> {
+  run<T>(
+    source: ReportSource,
+    request: ReportRequest,
+    deliver: (produced: ProducedReport) => Promise<T>,
+    o: ReportRunOptions = {},
+  ): Promise<T> {
     return this.d.queue.run(async (deadline) => deliver(await this.produce(source, request, deadline, o.logger)), o.onStart);
   }
 
@@ -78,7 +83,10 @@ export class ReportService {
     const t1 = Date.now();
     const report = buildReport(req, data, { appName: source.displayName, sandbox: source.sandbox });
     const chart = await this.d.charts.render(report);
-    log.info({ kind: req.kind, period: req.period, fetchMs: t1 - t0, renderMs: Date.now() - t1, pngBytes: chart.length }, 'report produced');
+    log.info(
+      { kind: req.kind, period: req.period, fetchMs: t1 - t0, renderMs: Date.now() - t1, pngBytes: chart.length },
+      'report produced',
+    );
     return { report, chart, chartFilename: `${req.kind}-${req.period.granularity}-${req.period.begin}.png` };
   }
 }

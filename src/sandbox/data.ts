@@ -74,7 +74,13 @@ export function refDate(p: Period): string {
 const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 
 export function visitRow(p: Period, scale = 1): VisitRow {
-  const ds = days(p).map((d) => ({ ...d, uv: Math.round(d.uv * scale), uvNew: Math.round(d.uvNew * scale), sessions: Math.round(d.sessions * scale), pv: Math.round(d.pv * scale) }));
+  const ds = days(p).map((d) => ({
+    ...d,
+    uv: Math.round(d.uv * scale),
+    uvNew: Math.round(d.uvNew * scale),
+    sessions: Math.round(d.sessions * scale),
+    pv: Math.round(d.pv * scale),
+  }));
   const sum = (f: (d: Day) => number) => ds.reduce((a, d) => a + f(d), 0);
   const uv = Math.round(sum((d) => d.uv) * DEDUPE[p.granularity]);
   const sessions = sum((d) => d.sessions);
@@ -103,7 +109,7 @@ function retainRate(g: Granularity, key: number, active: boolean): number {
   const base = active ? 0.42 : 0.24;
   const decay = g === 'daily' ? 0.9 : g === 'weekly' ? 0.8 : 0.75;
   const steps = g === 'daily' ? Math.min(key, 7) + Math.max(0, key - 7) * 0.15 : key - 1;
-  return base * Math.pow(decay, steps);
+  return base * decay ** steps;
 }
 
 /** Offset k's period is the k-th period after p; WeChat only reports keys whose period has ended. */
@@ -114,13 +120,18 @@ function offsetPeriodComplete(p: Period, key: number, now: Date): boolean {
   return isComplete(q, now);
 }
 
-export function retainBody(p: Period, now: Date, scale = 1): { ref_date: string; visit_uv_new: { key: number; value: number }[]; visit_uv: { key: number; value: number }[] } {
+export function retainBody(
+  p: Period,
+  now: Date,
+  scale = 1,
+): { ref_date: string; visit_uv_new: { key: number; value: number }[]; visit_uv: { key: number; value: number }[] } {
   const row = visitRow(p, scale);
   const keys = RETAIN_KEYS[p.granularity].filter((k) => offsetPeriodComplete(p, k, now));
   const seriesFor = (base: number, active: boolean) =>
     keys.map((key) => ({
       key,
-      value: key === 0 ? base : Math.round(base * retainRate(p.granularity, key, active) * (0.95 + 0.1 * hash01(`r${key}${active}${p.begin}`))),
+      value:
+        key === 0 ? base : Math.round(base * retainRate(p.granularity, key, active) * (0.95 + 0.1 * hash01(`r${key}${active}${p.begin}`))),
     }));
   return { ref_date: refDate(p), visit_uv_new: seriesFor(row.visit_uv_new, false), visit_uv: seriesFor(row.visit_uv, true) };
 }
@@ -134,4 +145,3 @@ export function summaryRow(p: Period): { ref_date: string; visit_total: number; 
     share_uv: Math.round(d.uv * (0.03 + 0.02 * hash01(`suv${p.begin}`))),
   };
 }
-

@@ -222,12 +222,15 @@ export class WeChatSimulator {
 
     const fault = this.takeFault(isToken ? 'token' : 'datacube');
     const answer = (): object =>
-      isToken ? this.issueToken(path, url, body) : this.datacube(path.slice('/datacube/'.length), url.searchParams.get('access_token'), body);
+      isToken
+        ? this.issueToken(path, url, body)
+        : this.datacube(path.slice('/datacube/'.length), url.searchParams.get('access_token'), body);
     if (fault) {
       if (fault.type === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
       else if (fault.type === 'hold') await new Promise((r) => this.held.once('release', r));
       else if (fault.type === 'errcode') return send({ errcode: fault.errcode, errmsg: fault.errmsg ?? 'simulated error' });
-      else if (fault.type === 'status') return void res.writeHead(fault.status, { 'content-type': 'text/html' }).end('<html>Bad Gateway</html>');
+      else if (fault.type === 'status')
+        return void res.writeHead(fault.status, { 'content-type': 'text/html' }).end('<html>Bad Gateway</html>');
       else if (fault.type === 'malformed') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"list": [');
       else if (fault.type === 'empty') return send({ list: [], visit_uv: [], visit_uv_new: [] });
       else if (fault.type === 'drip') return this.drip(res, path, JSON.stringify(answer()), fault.intervalMs, fault.bytes);

@@ -28,9 +28,7 @@ export class BullScheduler implements Scheduler {
   private readonly inFlight = new InFlight();
   private poller: NodeJS.Timeout | undefined;
 
-  constructor(
-    private readonly o: { redisUrl: string; prefix: string; store: Store; runner: ScheduleRunner; log: Logger; lockMs: number },
-  ) {
+  constructor(private readonly o: { redisUrl: string; prefix: string; store: Store; runner: ScheduleRunner; log: Logger; lockMs: number }) {
     this.queue = new Queue<FireData>(QUEUE, { connection: this.connection(), prefix: `${o.prefix}:bull` });
     // Without a listener BullMQ prints connection errors raw to the console (not our JSON log).
     this.queue.on('error', (e: Error) => o.log.warn({ err: e.message }, 'BullMQ queue error'));

@@ -7,7 +7,7 @@ import { QueueClosedError } from '../reports/queue';
 import type { ReportService } from '../reports/service';
 import type { DeliveredParts, RunPatch, RunRecord, Schedule, Store } from '../store/types';
 import { WeChatError } from '../wechat/errors';
-import { type Period } from '../calendar/period';
+import type { Period } from '../calendar/period';
 import { formatRange } from '../calendar/labels';
 import { reportKind, runKey } from './spec';
 import type { RunNotice, ScheduledDelivery } from './types';
@@ -97,16 +97,23 @@ export class ScheduleRunner {
     this.active.add(key);
     try {
       // A store blip at fire time must not lose the fire: the claim is retried like any store write.
-      const claimed = await this.withStoreRetry(() => store.claimRun(key, s.id, period.begin, owner, settings.leaseMs, this.now()), log, 'claim');
+      const claimed = await this.withStoreRetry(
+        () => store.claimRun(key, s.id, period.begin, owner, settings.leaseMs, this.now()),
+        log,
+        'claim',
+      );
       if (!claimed) {
         log.debug('run already taken or finished elsewhere');
         return this.done({ outcome: 'skipped', key }, s);
       }
       log.info({ attempt: claimed.attempts, period, resumed: claimed.delivered }, 'scheduled run started');
       // Keep the lease while we work so nobody takes over a slow but live run.
-      const renew = setInterval(() => {
-        void store.updateRun(key, owner, { leaseUntil: this.now() + settings.leaseMs }, this.now()).catch(() => undefined);
-      }, Math.max(200, settings.leaseMs / 3));
+      const renew = setInterval(
+        () => {
+          void store.updateRun(key, owner, { leaseUntil: this.now() + settings.leaseMs }, this.now()).catch(() => undefined);
+        },
+        Math.max(200, settings.leaseMs / 3),
+      );
       try {
         return this.done(await this.attempt(s, period, claimed, log), s);
       } finally {
@@ -148,7 +155,10 @@ export class ScheduleRunner {
       if (!mine) log.warn({ what }, 'the run was taken over by another instance');
       return mine ? 'ok' : 'not_mine';
     } catch (e) {
-      log.error({ err: errText(e), attempts: this.storeRetry.attempts, what }, 'store write failed for good; the report is in Slack but the run record is behind');
+      log.error(
+        { err: errText(e), attempts: this.storeRetry.attempts, what },
+        'store write failed for good; the report is in Slack but the run record is behind',
+      );
       return 'failed';
     }
   }
@@ -235,12 +245,22 @@ export class ScheduleRunner {
       const notReady = e instanceof NoDataYet || (e instanceof WeChatError && e.kind === 'not_ready');
       if (notReady) {
         if (inWindow) {
-          await store.updateRun(key, owner, { state: 'waiting_data', nextAttemptAt: retryAt, detail: 'WeChat data not ready yet', leaseUntil: 0 }, this.now());
+          await store.updateRun(
+            key,
+            owner,
+            { state: 'waiting_data', nextAttemptAt: retryAt, detail: 'WeChat data not ready yet', leaseUntil: 0 },
+            this.now(),
+          );
           log.info({ outcome: 'waiting_data', retryAt }, 'data not ready; will retry');
           return { outcome: 'waiting_data', key, retryAt };
         }
         await this.notice(s, { kind: 'not_ready', scheduleId: s.id, title, range: formatRange(period), hours }, log);
-        await this.record(key, { state: 'not_ready_notice', detail: 'WeChat data was still not ready; posted a notice', leaseUntil: 0 }, log, 'not-ready mark');
+        await this.record(
+          key,
+          { state: 'not_ready_notice', detail: 'WeChat data was still not ready; posted a notice', leaseUntil: 0 },
+          log,
+          'not-ready mark',
+        );
         return { outcome: 'not_ready_notice', key };
       }
       const detail = this.d.delivery.describe(e, key);
@@ -281,8 +301,17 @@ export class ScheduleRunner {
       return { outcome: 'retrying', key, retryAt: w.retryAt };
     }
     log.warn({ outcome: 'failed', err: errText(e), delivered }, 'scheduled run: chart never delivered');
-    await this.notice(s, { kind: 'chart_missing', scheduleId: s.id, range: formatRange(period), error: e, ref: key, hours: hopeless ? undefined : w.hours }, log);
-    await this.record(key, { state: 'failed', detail: `summary posted; chart never delivered: ${this.d.delivery.describe(e, key)}`, leaseUntil: 0 }, log, 'failed mark');
+    await this.notice(
+      s,
+      { kind: 'chart_missing', scheduleId: s.id, range: formatRange(period), error: e, ref: key, hours: hopeless ? undefined : w.hours },
+      log,
+    );
+    await this.record(
+      key,
+      { state: 'failed', detail: `summary posted; chart never delivered: ${this.d.delivery.describe(e, key)}`, leaseUntil: 0 },
+      log,
+      'failed mark',
+    );
     return { outcome: 'failed', key };
   }
 

@@ -57,15 +57,22 @@ export class ScheduleService {
     const reply = (text: string, outcome: ScheduleReply['outcome']): ScheduleReply => ({ text, outcome, changed: outcome === 'changed' });
     if (action === 'list') return reply(await this.list(who.channelId), 'answered');
     if (!['add', 'remove', 'run'].includes(action)) {
-      return reply(`${action ? `${echo(sub)} is not a schedule command.` : 'Which schedule command?'}\n\n${scheduleUsage()}`, action ? 'rejected' : 'answered');
+      return reply(
+        `${action ? `${echo(sub)} is not a schedule command.` : 'Which schedule command?'}\n\n${scheduleUsage()}`,
+        action ? 'rejected' : 'answered',
+      );
     }
     if (!this.d.admins.has(who.userId)) {
-      const how = this.d.admins.size === 0 ? 'No admins are configured yet: set SLACK_ADMIN_USERS to a comma-separated list of Slack user ids.' : 'Ask one of them to do it.';
+      const how =
+        this.d.admins.size === 0
+          ? 'No admins are configured yet: set SLACK_ADMIN_USERS to a comma-separated list of Slack user ids.'
+          : 'Ask one of them to do it.';
       return reply(`:no_entry: Only the bot's admins (SLACK_ADMIN_USERS) can ${action} schedules. ${how}`, 'refused');
     }
     if (action === 'add') return this.add(rest, who);
     const id = rest[0];
-    if (!id || rest.length > 1) return reply(`Give exactly one schedule id, e.g. \`/wxa schedule ${action} s1a2b3c\`. See \`/wxa schedule list\`.`, 'rejected');
+    if (!id || rest.length > 1)
+      return reply(`Give exactly one schedule id, e.g. \`/wxa schedule ${action} s1a2b3c\`. See \`/wxa schedule list\`.`, 'rejected');
     const s = await this.d.store.getSchedule(id);
     if (!s) return reply(`There is no schedule ${echo(id)}. See \`/wxa schedule list\`.`, 'rejected');
     if (action === 'remove') {
@@ -105,7 +112,8 @@ export class ScheduleService {
   private async list(channel: string): Promise<string> {
     const visible = new Set(this.d.programs.visibleIn(channel).map((p) => p.name));
     const all = (await this.d.store.listSchedules()).filter((s) => s.channel === channel && (!s.app || visible.has(s.app)));
-    if (all.length === 0) return 'No schedules yet in this channel. Add one with `/wxa schedule add` (defaults: weekly summary, Mondays at 10:00 Asia/Shanghai, in this channel).';
+    if (all.length === 0)
+      return 'No schedules yet in this channel. Add one with `/wxa schedule add` (defaults: weekly summary, Mondays at 10:00 Asia/Shanghai, in this channel).';
     const lines = await Promise.all(
       all.map(async (s) => {
         const last = await this.d.store.lastRun(s.id);

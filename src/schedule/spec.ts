@@ -50,7 +50,9 @@ export function parseScheduleAdd(words: string[], defaults: { channel: string; t
       i++;
     } else if (lower === 'tz') {
       if (!next || !isTimeZone(next) || !next.includes('/')) {
-        return fail(`${next === undefined ? 'Nothing' : echo(next)} after \`tz\` is not a time zone I know. Use an IANA name such as Asia/Shanghai or America/New_York.`);
+        return fail(
+          `${next === undefined ? 'Nothing' : echo(next)} after \`tz\` is not a time zone I know. Use an IANA name such as Asia/Shanghai or America/New_York.`,
+        );
       }
       timezone = next;
       i++;
@@ -111,7 +113,16 @@ export function describeWhen(s: Schedule): string {
 
 /** "2026-11-30 10:00 (Mon) Asia/Shanghai" */
 export function formatInZone(d: Date, tz: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', weekday: 'short', hourCycle: 'h23' }).formatToParts(d);
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: tz,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    weekday: 'short',
+    hourCycle: 'h23',
+  }).formatToParts(d);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')} (${get('weekday')}) ${tz}`;
 }

@@ -20,7 +20,11 @@ export type RunNotice =
 /** Where scheduled reports go (Slack; implemented in src/slack). */
 export interface ScheduledDelivery {
   /** Posts the parts not in `done` into the channel; `onPart` is awaited after each one. */
-  deliver(channel: string, produced: ProducedReport, o: { done: DeliveredParts; onPart: (d: DeliveredParts) => Promise<void> }): Promise<void>;
+  deliver(
+    channel: string,
+    produced: ProducedReport,
+    o: { done: DeliveredParts; onPart: (d: DeliveredParts) => Promise<void> },
+  ): Promise<void>;
   notice(channel: string, n: RunNotice): Promise<void>;
   /** A failure in one line for the run log (`/wxa schedule list` shows it). */
   describe(e: unknown, ref: string): string;

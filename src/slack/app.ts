@@ -50,7 +50,10 @@ export interface Bot {
  * constructor and nobody awaits it: if Slack cannot be reached then, the process dies of an
  * unhandled rejection a few seconds later. Here start() awaits the check and says what is wrong.
  */
-function botAuthorization(c: Config, logger: Logger): (source?: Pick<AuthorizeSourceData<boolean>, 'isEnterpriseInstall'>) => Promise<AuthorizeResult> {
+function botAuthorization(
+  c: Config,
+  logger: Logger,
+): (source?: Pick<AuthorizeSourceData<boolean>, 'isEnterpriseInstall'>) => Promise<AuthorizeResult> {
   const token = c.SLACK_BOT_TOKEN ?? '';
   const client = new WebClient(token, { ...slackClientOptions(c), logger: boltLogger(logger) });
   let identity: Promise<{ botId?: string; botUserId?: string }> | undefined;
@@ -120,7 +123,13 @@ export function createBot(o: BotOptions): Bot {
   app.error(async (e) => {
     logger.error({ err: e.message }, 'unhandled Bolt error');
   });
-  const front = createHttpFront({ receiver, metrics: o.metrics, ready: o.ready, logger, signingSecret: receiver ? c.SLACK_SIGNING_SECRET : undefined });
+  const front = createHttpFront({
+    receiver,
+    metrics: o.metrics,
+    ready: o.ready,
+    logger,
+    signingSecret: receiver ? c.SLACK_SIGNING_SECRET : undefined,
+  });
   return {
     app,
     // The front listens first, so /healthz answers whatever Slack does. Then the bot token is checked

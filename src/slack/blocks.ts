@@ -3,7 +3,16 @@ import { formatRange, isoDate, UNITS } from '../calendar/labels';
 import type { Granularity } from '../calendar/period';
 import { reportTitle, type Cohort, type Report } from '../reports/model';
 import { count, delta, figureLine, percent } from './format';
-import { MAX_BLOCKS, MAX_CONTEXT_ELEMENTS, MAX_FALLBACK_TEXT, MAX_FIELDS, MAX_FIELD_TEXT, MAX_HEADER_TEXT, MAX_SECTION_TEXT, truncate } from './limits';
+import {
+  MAX_BLOCKS,
+  MAX_CONTEXT_ELEMENTS,
+  MAX_FALLBACK_TEXT,
+  MAX_FIELDS,
+  MAX_FIELD_TEXT,
+  MAX_HEADER_TEXT,
+  MAX_SECTION_TEXT,
+  truncate,
+} from './limits';
 import { escapeMrkdwn } from '../reports/request';
 import { localDateTime } from '../calendar/time-zone';
 
@@ -15,8 +24,10 @@ export interface RenderedMessage {
   blocks: SlackBlock[];
 }
 
-
-const header = (text: string): KnownBlock => ({ type: 'header', text: { type: 'plain_text', text: truncate(text, MAX_HEADER_TEXT), emoji: true } });
+const header = (text: string): KnownBlock => ({
+  type: 'header',
+  text: { type: 'plain_text', text: truncate(text, MAX_HEADER_TEXT), emoji: true },
+});
 const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: truncate(text, MAX_SECTION_TEXT) } });
 const fields = (items: string[]): KnownBlock => ({
   type: 'section',
@@ -31,21 +42,27 @@ const context = (items: string[]): KnownBlock => ({
 function retentionTable(g: Granularity, newUsers: Cohort, active: Cohort): string {
   const prefix = UNITS[g].prefix;
   const rows: string[][] = [[prefix, 'New users', '%', 'Active users', '%']];
-  rows.push([`${prefix} 0`, count(newUsers.size), newUsers.size === null ? 'n/a' : '100%', count(active.size), active.size === null ? 'n/a' : '100%']);
+  rows.push([
+    `${prefix} 0`,
+    count(newUsers.size),
+    newUsers.size === null ? 'n/a' : '100%',
+    count(active.size),
+    active.size === null ? 'n/a' : '100%',
+  ]);
   newUsers.points.forEach((p, i) => {
     const a = active.points[i];
     rows.push([`+${p.offset}`, count(p.count), percent(p.share), count(a.count), percent(a.share)]);
   });
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   const lines = rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('   '));
-  return '```\n' + lines.join('\n') + '\n```';
+  return `\`\`\`\n${lines.join('\n')}\n\`\`\``;
 }
 
 function trendTable(r: Report): string {
   const rows = [['Period', 'Visitors', 'New', 'Sessions']];
   for (const t of r.trend) rows.push([formatRange(t.period), count(t.visitUv), count(t.visitUvNew), count(t.sessionCnt)]);
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
-  return '```\n' + rows.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('   ')).join('\n') + '\n```';
+  return `\`\`\`\n${rows.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('   ')).join('\n')}\n\`\`\``;
 }
 
 function sourceLine(r: Report): string {
@@ -73,14 +90,22 @@ export function renderMessage(r: Report, o: RenderOptions = {}): RenderedMessage
   if (r.retention) {
     const { newUsers, activeUsers } = r.retention;
     blocks.push(fields([`*New users*\n${count(newUsers.size)}`, `*Active users*\n${count(activeUsers.size)}`]));
-    blocks.push(section(`*Retention* (users back in the following ${u.noun}s, as counts and % of ${u.noun} 0)\n${retentionTable(r.period.granularity, newUsers, activeUsers)}`));
+    blocks.push(
+      section(
+        `*Retention* (users back in the following ${u.noun}s, as counts and % of ${u.noun} 0)\n${retentionTable(r.period.granularity, newUsers, activeUsers)}`,
+      ),
+    );
   }
   blocks.push({ type: 'divider' });
   blocks.push(section(`*Visits* — change against the previous ${u.noun} (${formatRange(r.previous)})`));
   blocks.push(fields(r.visits.map((f) => `*${f.label}*\n${figureLine(f)}`)));
   if (r.summary) {
     blocks.push(
-      fields([`*Total visitors to date*\n${count(r.summary.visitTotal)}`, `*Shares*\n${count(r.summary.sharePv)}`, `*Sharing users*\n${count(r.summary.shareUv)}`]),
+      fields([
+        `*Total visitors to date*\n${count(r.summary.visitTotal)}`,
+        `*Shares*\n${count(r.summary.sharePv)}`,
+        `*Sharing users*\n${count(r.summary.shareUv)}`,
+      ]),
     );
   }
   if (r.kind === 'visits') blocks.push(section(`*Trend*, ${r.trend.length} ${u.noun}s\n${trendTable(r)}`));

@@ -66,27 +66,44 @@ export interface DeliverOptions {
  * Posts the summary into the channel, then uploads the chart there (files.uploadV2). Each part is
  * skipped if `done` says it is already there, and reported to `onPart` before the next one starts.
  */
-export async function deliverReport(client: WebClient, channel: string, r: ProducedReport, onError?: SlackErrorHook, o: DeliverOptions = {}): Promise<Delivered> {
+export async function deliverReport(
+  client: WebClient,
+  channel: string,
+  r: ProducedReport,
+  onError?: SlackErrorHook,
+  o: DeliverOptions = {},
+): Promise<Delivered> {
   let ts = o.done?.ts;
   if (ts === undefined) {
     const message = renderMessage(r.report, { generatedAt: new Date(), timezone: o.timezone ?? 'Asia/Shanghai' });
     const posted = await asMember(
       client,
       channel,
-      counted('chat.postMessage', () => client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false }), onError),
+      counted(
+        'chat.postMessage',
+        () => client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false }),
+        onError,
+      ),
     );
     ts = posted.ts ?? '';
     await o.onPart?.({ ts });
   }
   if (o.done?.fileIds?.length) return { ts, fileIds: o.done.fileIds };
-  const uploaded = await asMember(client, channel, counted('files.uploadV2', () =>
-    client.filesUploadV2({
-      channel_id: channel,
-      file: r.chart,
-      filename: r.chartFilename,
-      title: `${reportTitle(r.report)} — visit trend`,
-      alt_text: `Line chart of visitors, new visitors and sessions for ${reportTitle(r.report)}`,
-    }), onError),
+  const uploaded = await asMember(
+    client,
+    channel,
+    counted(
+      'files.uploadV2',
+      () =>
+        client.filesUploadV2({
+          channel_id: channel,
+          file: r.chart,
+          filename: r.chartFilename,
+          title: `${reportTitle(r.report)} — visit trend`,
+          alt_text: `Line chart of visitors, new visitors and sessions for ${reportTitle(r.report)}`,
+        }),
+      onError,
+    ),
   ).catch((e: unknown) => {
     if (e instanceof DeliveryError) throw e;
     const slack = slackProblem(e);

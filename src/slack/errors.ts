@@ -42,11 +42,16 @@ export function slackProblem(e: unknown): SlackProblem | undefined {
       auth: true,
     };
   }
-  if (isSlackRateLimited(e)) return { reason: 'Slack is rate-limiting the bot right now', action: 'Wait a minute and run the command again.', auth: false };
+  if (isSlackRateLimited(e))
+    return { reason: 'Slack is rate-limiting the bot right now', action: 'Wait a minute and run the command again.', auth: false };
   if (code) return { reason: `Slack refused it (\`${escapeMrkdwn(code.slice(0, 60))}\`)`, action: 'Try again in a minute.', auth: false };
   const kind = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
   if (kind === 'slack_webapi_http_error' || kind === 'slack_webapi_request_error') {
-    return { reason: 'Slack did not answer properly (an HTTP error or a broken connection)', action: 'Try again in a minute.', auth: false };
+    return {
+      reason: 'Slack did not answer properly (an HTTP error or a broken connection)',
+      action: 'Try again in a minute.',
+      auth: false,
+    };
   }
   return undefined;
 }
@@ -63,7 +68,15 @@ export class StorageUnavailableError extends Error {
 }
 
 /** Slack codes that mean the bot's token no longer works: nothing to retry, an admin must act. */
-export const SLACK_AUTH_ERRORS: ReadonlySet<string> = new Set(['invalid_auth', 'token_revoked', 'account_inactive', 'not_authed', 'token_expired', 'org_login_required', 'ekm_access_denied']);
+export const SLACK_AUTH_ERRORS: ReadonlySet<string> = new Set([
+  'invalid_auth',
+  'token_revoked',
+  'account_inactive',
+  'not_authed',
+  'token_expired',
+  'org_login_required',
+  'ekm_access_denied',
+]);
 
 /**
  * Slack's rate limit, after the client's bounded retries: @slack/web-api wraps the last 429 as a

@@ -13,7 +13,9 @@ export function slackTokenCheck(client: WebClient, everyMs = 60_000, now: () => 
       () => 'ok',
       (e: unknown) => {
         const code = slackErrorCode(e);
-        return code ? `Slack refused SLACK_BOT_TOKEN (auth.test: ${code}); reinstall the app or update the token` : 'Slack could not be reached to check SLACK_BOT_TOKEN';
+        return code
+          ? `Slack refused SLACK_BOT_TOKEN (auth.test: ${code}); reinstall the app or update the token`
+          : 'Slack could not be reached to check SLACK_BOT_TOKEN';
       },
     );
   return async () => {

@@ -87,7 +87,11 @@ export function createHttpFront(o: HttpServerOptions): HttpFront {
     const signed =
       o.signingSecret !== undefined &&
       typeof signature === 'string' &&
-      isValidSlackRequest({ signingSecret: o.signingSecret, body: text, headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': Number(req.headers['x-slack-request-timestamp']) } });
+      isValidSlackRequest({
+        signingSecret: o.signingSecret,
+        body: text,
+        headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': Number(req.headers['x-slack-request-timestamp']) },
+      });
     if (signed) {
       if (seen.has(signature)) {
         o.logger.warn('dropped a replayed Slack request (same signature seen in the last 5 minutes)');
@@ -133,7 +137,7 @@ export function createHttpFront(o: HttpServerOptions): HttpFront {
       );
       return;
     }
-      if (o.receiver && path === '/slack/events') {
+    if (o.receiver && path === '/slack/events') {
       // Slack only POSTs; anything else would reach Bolt as a deferred-request error (a 500 and an error log line).
       if (req.method !== 'POST') return json(res, 405, { error: 'method not allowed' });
       if (draining) return json(res, 503, { error: 'shutting down; try again in a moment' });

@@ -29,7 +29,9 @@ export function interpretCommand(command: string, text: string, now: Date): Inte
   const name = command.replace(/^\//, '').toLowerCase();
   if (isReportKind(name)) {
     const parsed = parseReportText(name, text, now);
-    return parsed.ok ? { type: 'report', request: parsed.request } : { type: 'reply', text: `${parsed.error}\n\n${usage(name)}`, isError: true };
+    return parsed.ok
+      ? { type: 'report', request: parsed.request }
+      : { type: 'reply', text: `${parsed.error}\n\n${usage(name)}`, isError: true };
   }
   if (name === 'wxa') {
     const [sub = '', ...rest] = text.trim().split(/\s+/);

@@ -12,7 +12,10 @@ const cause = (e: unknown) => (e instanceof DeliveryError && e.slackCause !== un
 export function slackScheduledDelivery(client: WebClient, o: { metrics?: Metrics; timezone: string }): ScheduledDelivery {
   return {
     async deliver(channel, produced, d) {
-      await deliverReport(client, channel, produced, (method, error) => o.metrics?.slackErrors.inc({ method, error }), { ...d, timezone: o.timezone });
+      await deliverReport(client, channel, produced, (method, error) => o.metrics?.slackErrors.inc({ method, error }), {
+        ...d,
+        timezone: o.timezone,
+      });
     },
     async notice(channel, n) {
       await client.chat.postMessage({ channel, text: noticeText(n) });

@@ -28,7 +28,15 @@ export interface SocketModeOptions {
 }
 
 /** Errors from apps.connections.open that mean the app-level token itself is refused. */
-const TOKEN_REFUSED = new Set(['not_authed', 'invalid_auth', 'account_inactive', 'user_removed_from_team', 'team_disabled', 'not_allowed_token_type', 'token_revoked']);
+const TOKEN_REFUSED = new Set([
+  'not_authed',
+  'invalid_auth',
+  'account_inactive',
+  'user_removed_from_team',
+  'team_disabled',
+  'not_allowed_token_type',
+  'token_revoked',
+]);
 
 /** Exponential backoff with "equal jitter": between half and all of min·2^(n-1), capped at max. */
 export function reconnectDelay(failures: number, minMs: number, maxMs: number, random: () => number = Math.random): number {
@@ -151,7 +159,10 @@ export class SocketConnection {
         const code = slackErrorCode(e);
         const fields = { attempt: failures, retryInMs: delay, err: describe(e) };
         if (code && TOKEN_REFUSED.has(code)) {
-          this.log.error(fields, 'Slack refused SLACK_APP_TOKEN for Socket Mode (it needs an app-level token with connections:write); will try again');
+          this.log.error(
+            fields,
+            'Slack refused SLACK_APP_TOKEN for Socket Mode (it needs an app-level token with connections:write); will try again',
+          );
         } else {
           this.log.warn(fields, 'could not connect to Slack (Socket Mode); will try again');
         }
@@ -171,7 +182,10 @@ export class SocketConnection {
       failures = downSince - upSince >= this.maxDelayMs ? 0 : failures + 1;
       const delay = failures === 0 ? 0 : this.delayAfter(failures, undefined);
       // Routine for a link that held (Slack refreshes them every few hours): info; otherwise a warning.
-      this.log[failures === 0 ? 'info' : 'warn']({ upMs: downSince - upSince, retryInMs: delay }, 'Socket Mode connection to Slack lost; reconnecting');
+      this.log[failures === 0 ? 'info' : 'warn'](
+        { upMs: downSince - upSince, retryInMs: delay },
+        'Socket Mode connection to Slack lost; reconnecting',
+      );
       if (delay > 0) await this.sleep(delay);
     }
   }

@@ -66,7 +66,10 @@ export class RedisStore implements Store {
       );
     }
     const cause = this.lastConnectionError?.message ?? message;
-    return new Error(`Could not reach Redis at ${this.where} (REDIS_URL): ${cause}. Start Redis, or fix REDIS_URL (host, port, TLS with rediss://).`, { cause: e });
+    return new Error(
+      `Could not reach Redis at ${this.where} (REDIS_URL): ${cause}. Start Redis, or fix REDIS_URL (host, port, TLS with rediss://).`,
+      { cause: e },
+    );
   }
 
   private k(...parts: string[]): string {
@@ -138,12 +141,21 @@ export class RedisStore implements Store {
     });
   }
 
-  claimRun(key: string, scheduleId: string, periodBegin: string, owner: string, leaseMs: number, now: number): Promise<RunRecord | undefined> {
+  claimRun(
+    key: string,
+    scheduleId: string,
+    periodBegin: string,
+    owner: string,
+    leaseMs: number,
+    now: number,
+  ): Promise<RunRecord | undefined> {
     return this.mutateRun(key, (existing) => claimDecision(existing, key, scheduleId, periodBegin, owner, leaseMs, now));
   }
 
   async updateRun(key: string, owner: string, patch: RunPatch, now: number): Promise<boolean> {
-    const r = await this.mutateRun(key, (existing) => (existing && existing.owner === owner ? { ...existing, ...patch, updatedAt: now } : undefined));
+    const r = await this.mutateRun(key, (existing) =>
+      existing && existing.owner === owner ? { ...existing, ...patch, updatedAt: now } : undefined,
+    );
     return r !== undefined;
   }
 

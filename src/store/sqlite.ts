@@ -10,7 +10,9 @@ import type { RunPatch, RunRecord, Schedule, Store } from './types';
 export function migrate(db: Database.Database, upTo = MIGRATIONS.length): number {
   const from = db.pragma('user_version', { simple: true }) as number;
   if (from > MIGRATIONS.length) {
-    throw new Error(`The database in DATA_DIR is schema version ${from}, newer than this bot knows (${MIGRATIONS.length}). Upgrade the bot or point DATA_DIR elsewhere.`);
+    throw new Error(
+      `The database in DATA_DIR is schema version ${from}, newer than this bot knows (${MIGRATIONS.length}). Upgrade the bot or point DATA_DIR elsewhere.`,
+    );
   }
   for (let v = from; v < upTo; v++) {
     db.transaction(() => {
@@ -190,12 +192,23 @@ export class SqliteStore implements Store {
   }
 
   private writeRun(r: RunRecord): void {
-    this
-      .sql('INSERT OR REPLACE INTO runs (key, schedule_id, body, updated_at, due_at) VALUES (?, ?, ?, ?, ?)')
-      .run(r.key, r.scheduleId, JSON.stringify(r), r.updatedAt, dueAt(r));
+    this.sql('INSERT OR REPLACE INTO runs (key, schedule_id, body, updated_at, due_at) VALUES (?, ?, ?, ?, ?)').run(
+      r.key,
+      r.scheduleId,
+      JSON.stringify(r),
+      r.updatedAt,
+      dueAt(r),
+    );
   }
 
-  async claimRun(key: string, scheduleId: string, periodBegin: string, owner: string, leaseMs: number, now: number): Promise<RunRecord | undefined> {
+  async claimRun(
+    key: string,
+    scheduleId: string,
+    periodBegin: string,
+    owner: string,
+    leaseMs: number,
+    now: number,
+  ): Promise<RunRecord | undefined> {
     return this.db
       .transaction(() => {
         const next = claimDecision(this.readRun(key), key, scheduleId, periodBegin, owner, leaseMs, now);
@@ -221,7 +234,9 @@ export class SqliteStore implements Store {
   }
 
   async lastRun(scheduleId: string): Promise<RunRecord | undefined> {
-    const row = this.sql('SELECT body FROM runs WHERE schedule_id = ? ORDER BY updated_at DESC LIMIT 1').get(scheduleId) as { body: string } | undefined;
+    const row = this.sql('SELECT body FROM runs WHERE schedule_id = ? ORDER BY updated_at DESC LIMIT 1').get(scheduleId) as
+      | { body: string }
+      | undefined;
     return row ? (JSON.parse(row.body) as RunRecord) : undefined;
   }
 
@@ -231,12 +246,18 @@ export class SqliteStore implements Store {
   }
 
   async kvGet(key: string): Promise<string | undefined> {
-    const row = this.sql('SELECT value FROM kv WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)').get(key, Date.now()) as { value: string } | undefined;
+    const row = this.sql('SELECT value FROM kv WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)').get(key, Date.now()) as
+      | { value: string }
+      | undefined;
     return row?.value;
   }
 
   async kvSet(key: string, value: string, ttlMs?: number): Promise<void> {
-    this.sql('INSERT OR REPLACE INTO kv (key, value, expires_at) VALUES (?, ?, ?)').run(key, value, ttlMs === undefined ? null : Date.now() + ttlMs);
+    this.sql('INSERT OR REPLACE INTO kv (key, value, expires_at) VALUES (?, ?, ?)').run(
+      key,
+      value,
+      ttlMs === undefined ? null : Date.now() + ttlMs,
+    );
   }
 
   async kvDeleteIf(key: string, expected: string): Promise<boolean> {
@@ -247,7 +268,9 @@ export class SqliteStore implements Store {
     const now = Date.now();
     return this.db
       .transaction(() => {
-        const row = this.sql('SELECT owner, expires_at FROM locks WHERE name = ?').get(name) as { owner: string; expires_at: number } | undefined;
+        const row = this.sql('SELECT owner, expires_at FROM locks WHERE name = ?').get(name) as
+          | { owner: string; expires_at: number }
+          | undefined;
         if (row && row.expires_at > now && row.owner !== owner) return false;
         this.sql('INSERT OR REPLACE INTO locks (name, owner, expires_at) VALUES (?, ?, ?)').run(name, owner, now + ttlMs);
         return true;

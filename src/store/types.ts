@@ -69,7 +69,14 @@ export interface Store {
   deleteSchedule(id: string): Promise<boolean>;
 
   /** Atomically takes the run for this key if nobody has, or its owner's lease ran out, or its retry is due. */
-  claimRun(key: string, scheduleId: string, periodBegin: string, owner: string, leaseMs: number, now: number): Promise<RunRecord | undefined>;
+  claimRun(
+    key: string,
+    scheduleId: string,
+    periodBegin: string,
+    owner: string,
+    leaseMs: number,
+    now: number,
+  ): Promise<RunRecord | undefined>;
   /** Updates a run the caller owns; returns false if someone else owns it now. */
   updateRun(key: string, owner: string, patch: RunPatch, now: number): Promise<boolean>;
   getRun(key: string): Promise<RunRecord | undefined>;

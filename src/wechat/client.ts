@@ -6,7 +6,14 @@ import { createHttp, requestJson, withRetry, DEFAULT_RETRY, type RetryPolicy } f
 import { PeriodError, type Granularity, type Period } from '../calendar/period';
 import { assertQueryable } from '../calendar/queryable';
 import { isEmptyAnswer, resultTtlMs, type ResultCache } from './cache';
-import { ClassicTokenProvider, ExternalTokenProvider, StableTokenProvider, TokenCache, type SharedTokenStore, type TokenMode } from './token';
+import {
+  ClassicTokenProvider,
+  ExternalTokenProvider,
+  StableTokenProvider,
+  TokenCache,
+  type SharedTokenStore,
+  type TokenMode,
+} from './token';
 import { ENDPOINTS, endpointFor, type EndpointKey, type EndpointResult } from './endpoints';
 import type { DailySummaryResult, RetainResult, VisitTrendResult } from './types';
 
@@ -109,7 +116,10 @@ export class WeChatClient {
       return out;
     } catch (e) {
       const code = e instanceof WeChatError ? e.code : undefined;
-      this.log.warn({ endpoint, ms: Date.now() - started, code, kind: e instanceof WeChatError ? e.kind : 'unexpected' }, 'wechat call failed');
+      this.log.warn(
+        { endpoint, ms: Date.now() - started, code, kind: e instanceof WeChatError ? e.kind : 'unexpected' },
+        'wechat call failed',
+      );
       throw e;
     }
   }
@@ -149,7 +159,11 @@ export class WeChatClient {
 
   private async post(endpoint: string, token: string, body: object): Promise<Record<string, unknown>> {
     try {
-      const out = await requestJson(this.opts.http, { method: 'POST', url: `/datacube/${endpoint}`, params: { access_token: token }, data: body }, endpoint);
+      const out = await requestJson(
+        this.opts.http,
+        { method: 'POST', url: `/datacube/${endpoint}`, params: { access_token: token }, data: body },
+        endpoint,
+      );
       this.opts.onCall?.(endpoint, 0);
       return out;
     } catch (e) {

@@ -43,7 +43,12 @@ export type EndpointKeyOfKind<S extends EndpointKind> = { [K in EndpointKey]: (t
  * `EndpointResult<K>` for a generic K (an indexed access into a union of rows would not).
  */
 export const ENDPOINTS: {
-  readonly [K in EndpointKey]: Readonly<{ path: string; granularity: Granularity; kind: EndpointKind; parse: (raw: unknown) => EndpointResult<K> }>;
+  readonly [K in EndpointKey]: Readonly<{
+    path: string;
+    granularity: Granularity;
+    kind: EndpointKind;
+    parse: (raw: unknown) => EndpointResult<K>;
+  }>;
 } = ROWS;
 
 export const ENDPOINT_KEYS = Object.keys(ROWS) as readonly EndpointKey[];

@@ -96,7 +96,11 @@ export function errorFromErrcode(errcode: number, errmsg: string, endpoint: stri
     case 45011:
       return new WeChatError('quota_minute', `WeChat's per-minute API limit was reached. Wait a minute and try again ${tail}.`, errcode);
     case 40013:
-      return new WeChatError('bad_credentials', `WeChat does not recognise the AppID. Check WECHAT_APPID in the bot's configuration ${tail}.`, errcode);
+      return new WeChatError(
+        'bad_credentials',
+        `WeChat does not recognise the AppID. Check WECHAT_APPID in the bot's configuration ${tail}.`,
+        errcode,
+      );
     case 40125:
       return new WeChatError(
         'bad_credentials',

@@ -96,7 +96,10 @@ export async function requestJson(http: AxiosInstance, config: AxiosRequestConfi
   try {
     body = JSON.parse(typeof data === 'string' ? data : String(data));
   } catch {
-    throw new WeChatError('bad_response', `WeChat answered ${label} with something that is not JSON (a proxy error page?). Try again later.`);
+    throw new WeChatError(
+      'bad_response',
+      `WeChat answered ${label} with something that is not JSON (a proxy error page?). Try again later.`,
+    );
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new WeChatError('bad_response', `WeChat answered ${label} with unexpected JSON. Try again later.`);
@@ -142,7 +145,10 @@ function networkError(e: unknown, label: string, timeoutMs: number, timedOut: bo
   const text = ax?.message ?? '';
   // Our deadline fired (axios reports it as a cancel), or axios's idle timeout did.
   if (timedOut || code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
-    return new WeChatError('timeout', `WeChat did not answer ${label} within ${Math.round(timeoutMs / 1000)} s. Try again in a few minutes.`);
+    return new WeChatError(
+      'timeout',
+      `WeChat did not answer ${label} within ${Math.round(timeoutMs / 1000)} s. Try again in a few minutes.`,
+    );
   }
   if (/maxContentLength/.test(text)) {
     const cap = formatBytes(capped(ax?.config?.maxContentLength, MAX_ANSWER_BYTES));
@@ -154,7 +160,10 @@ function networkError(e: unknown, label: string, timeoutMs: number, timedOut: bo
     );
   }
   if (/maxBodyLength/.test(text)) {
-    return new WeChatError('other', `The bot's request for ${label} was larger than ${formatBytes(MAX_REQUEST_BYTES)} and was not sent. This is a bug in the bot; please report it.`);
+    return new WeChatError(
+      'other',
+      `The bot's request for ${label} was larger than ${formatBytes(MAX_REQUEST_BYTES)} and was not sent. This is a bug in the bot; please report it.`,
+    );
   }
   const cause = (ax?.cause ?? undefined) as { code?: unknown } | undefined;
   const sysCode = typeof cause?.code === 'string' ? cause.code : code;

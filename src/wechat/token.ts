@@ -123,7 +123,10 @@ export interface TokenCacheOptions {
  * a cold or stale cache share one in-flight fetch. `invalidate` drops the token only if it is
  * still the cached one, so a late 40001 for an old token cannot throw away a fresh one.
  */
-export type TokenHealth = { state: 'ok' } | { state: 'failed'; reason: string; at: number; fetching: boolean } | { state: 'unknown'; fetching: boolean };
+export type TokenHealth =
+  | { state: 'ok' }
+  | { state: 'failed'; reason: string; at: number; fetching: boolean }
+  | { state: 'unknown'; fetching: boolean };
 
 export class TokenCache {
   private cached: CachedToken | undefined;

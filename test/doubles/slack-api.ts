@@ -168,7 +168,15 @@ export class SlackDouble {
     const channel = String(a.channel ?? a.channel_id ?? '');
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://double.slack.test/', team: 'Double', user: 'wxa', team_id: 'T0DOUBLE', user_id: 'UBOT', bot_id: 'BBOT' };
+        return {
+          ok: true,
+          url: 'https://double.slack.test/',
+          team: 'Double',
+          user: 'wxa',
+          team_id: 'T0DOUBLE',
+          user_id: 'UBOT',
+          bot_id: 'BBOT',
+        };
       case 'chat.postMessage':
         if (!this.isMember(channel)) return { ok: false, error: 'not_in_channel' };
         return { ok: true, channel, ts: `${Date.now() / 1000}`, message: { text: a.text } };

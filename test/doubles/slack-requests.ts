@@ -39,7 +39,12 @@ export interface SlackResponse {
 }
 
 /** POSTs a slash command to /slack/events, signed the way Slack signs it. */
-export async function sendCommand(baseUrl: string, secret: string, f: CommandFields, timestamp = Math.floor(Date.now() / 1000)): Promise<SlackResponse> {
+export async function sendCommand(
+  baseUrl: string,
+  secret: string,
+  f: CommandFields,
+  timestamp = Math.floor(Date.now() / 1000),
+): Promise<SlackResponse> {
   const body = commandBody(f);
   const started = performance.now();
   const res = await fetch(`${baseUrl}/slack/events`, {

@@ -146,7 +146,11 @@ export class SlackSocketDouble {
       };
       const timer = setTimeout(() => {
         this.events.off('change', check);
-        reject(new Error(`SlackSocketDouble.waitFor timed out waiting for ${what} (connections: ${this.connections}, open: ${this.open.size}, acks: ${this.acks.length})`));
+        reject(
+          new Error(
+            `SlackSocketDouble.waitFor timed out waiting for ${what} (connections: ${this.connections}, open: ${this.open.size}, acks: ${this.acks.length})`,
+          ),
+        );
       }, timeoutMs);
       this.events.on('change', check);
     });

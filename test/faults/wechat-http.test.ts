@@ -22,7 +22,16 @@ beforeEach(async () => {
 afterEach(() => sim.close());
 
 function client(s: Partial<WeChatSettings> = {}): WeChatClient {
-  return createWeChatClient({ baseUrl: sim.url, appid: sim.appid, secret: sim.secret, tokenMode: 'stable', retry: TWO, now: () => NOW, timeoutMs: 2000, ...s });
+  return createWeChatClient({
+    baseUrl: sim.url,
+    appid: sim.appid,
+    secret: sim.secret,
+    tokenMode: 'stable',
+    retry: TWO,
+    now: () => NOW,
+    timeoutMs: 2000,
+    ...s,
+  });
 }
 
 /** The WeChatError a call fails with; a call that succeeds fails the test. */

@@ -71,7 +71,9 @@ describe('hostile command text', () => {
     afterAll(() => h.close());
 
     test('invalid input: the process keeps answering, every reply is ephemeral, no WeChat call is made', async () => {
-      const samples = fc.sample(fc.tuple(fc.constantFrom('/retain', '/visits'), text), { numRuns: 400, seed: 7 }).filter(([c, t]) => isInvalid(c, t));
+      const samples = fc
+        .sample(fc.tuple(fc.constantFrom('/retain', '/visits'), text), { numRuns: 400, seed: 7 })
+        .filter(([c, t]) => isInvalid(c, t));
       expect(samples.length).toBeGreaterThan(300);
       for (let i = 0; i < samples.length; i += 20) {
         const batch = samples.slice(i, i + 20);

@@ -85,7 +85,11 @@ export async function startHarness(
         user_id: o.user,
         response_url: slack.responseUrl(o.responseId),
       }),
-    logLines: () => logs.text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>),
+    logLines: () =>
+      logs.text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
     async close() {
       await runtime.stop();
       if (!opts.slack) await slack.close();

@@ -57,7 +57,11 @@ export function startBotProcess(env: Record<string, string>, opts: StartOptions 
   const base = { PATH: process.env.PATH ?? '', DATA_DIR: dataDir };
   const child =
     opts.via === 'npm'
-      ? spawn('npm', ['start'], { cwd: ROOT, env: { ...base, HOME: process.env.HOME ?? tmpdir(), ...NPM_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+      ? spawn('npm', ['start'], {
+          cwd: ROOT,
+          env: { ...base, HOME: process.env.HOME ?? tmpdir(), ...NPM_ENV, ...env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        })
       : spawn(process.execPath, [MAIN], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const listeners = new Set<() => void>();

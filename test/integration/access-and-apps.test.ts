@@ -31,9 +31,19 @@ describe('who may ask', () => {
 
   test('requests timestamped more than 5 minutes in the future are refused; a small skew is fine', async () => {
     h = await startHarness();
-    const future = await sendCommand(h.baseUrl, SECRETS.signingSecret, { command: '/wxa', text: 'help', response_url: h.slack.responseUrl() }, Math.floor(Date.now() / 1000) + 301);
+    const future = await sendCommand(
+      h.baseUrl,
+      SECRETS.signingSecret,
+      { command: '/wxa', text: 'help', response_url: h.slack.responseUrl() },
+      Math.floor(Date.now() / 1000) + 301,
+    );
     expect(future.status).toBe(401);
-    const skewed = await sendCommand(h.baseUrl, SECRETS.signingSecret, { command: '/wxa', text: 'help', response_url: h.slack.responseUrl() }, Math.floor(Date.now() / 1000) + 60);
+    const skewed = await sendCommand(
+      h.baseUrl,
+      SECRETS.signingSecret,
+      { command: '/wxa', text: 'help', response_url: h.slack.responseUrl() },
+      Math.floor(Date.now() / 1000) + 60,
+    );
     expect(skewed.status).toBe(200);
   });
 
@@ -46,7 +56,10 @@ describe('who may ask', () => {
     await h.command('/retain', 'weekly 2017-03-06');
     await h.slack.waitFor(() => h.slack.callsTo('files.completeUploadExternal').length === 1);
     await h.runtime.bot.settle(5000);
-    const audits = h.logLines().filter((l) => l.msg === 'audit').map((l) => l.audit as Record<string, unknown>);
+    const audits = h
+      .logLines()
+      .filter((l) => l.msg === 'audit')
+      .map((l) => l.audit as Record<string, unknown>);
     expect(audits.map((a) => a.outcome)).toEqual(['help', 'rejected', 'refused', 'changed', 'accepted', 'posted']);
     expect(audits[3]).toMatchObject({ who: 'U0ADMIN', where: 'C0REPORTS', what: '/wxa schedule add', scheduleChange: true });
     expect(audits[5]).toMatchObject({ who: 'U0GROWTH', what: '/retain weekly 2017-03-06', app: 'default' });
@@ -88,7 +101,10 @@ apps:
 `;
 
   test('app:<name> picks the mini program; without it the channel default applies; channels restrict who sees what', async () => {
-    h = await startHarness({ WECHAT_APPS_FILE: appsFile(YAML), WECHAT_APPID: '', WECHAT_SECRET: '', SLACK_ADMIN_USERS: 'U0ADMIN' }, { sim });
+    h = await startHarness(
+      { WECHAT_APPS_FILE: appsFile(YAML), WECHAT_APPID: '', WECHAT_SECRET: '', SLACK_ADMIN_USERS: 'U0ADMIN' },
+      { sim },
+    );
     // Two apps visible in C0REPORTS and no default: the user is asked to choose.
     const ambiguous = await h.command('/retain', 'weekly 2017-03-06');
     expect(String(ambiguous.json?.text)).toMatch(/Several mini programs.*app:shop.*app:game/);
@@ -124,7 +140,10 @@ apps:
       ['shop', SHOP.secret],
       ['game', GAME.secret],
     ]);
-    const json = appsFile(JSON.stringify({ default: 'shop', apps: { shop: { appid: SHOP.appid, secret_env: 'SHOP_SECRET' } } }), 'apps.json');
+    const json = appsFile(
+      JSON.stringify({ default: 'shop', apps: { shop: { appid: SHOP.appid, secret_env: 'SHOP_SECRET' } } }),
+      'apps.json',
+    );
     expect(loadAppsFile(json, process.env).defaultApp).toBe('shop');
     const bad = (body: string, msg: RegExp) => {
       const f = appsFile(body, `bad-${Math.random()}.yaml`);

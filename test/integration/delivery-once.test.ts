@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { WebClient } from '@slack/web-api';
 import { createLogger } from '../../src/log';
 import { runDue } from '../../src/schedule/recover';
 import { ScheduleRunner, type RunnerSettings } from '../../src/schedule/runner';
@@ -10,11 +9,9 @@ import { runnerDeps } from '../helpers/runner-deps';
 import { startSimulator, type WeChatSimulator } from '../../src/sandbox/server';
 import { startSlackDouble, type SlackDouble } from '../doubles/slack-api';
 import { freePort, sendCommand } from '../doubles/slack-requests';
-import { resultCache } from '../../src/apps/store-adapters';
 import { RedisStore } from '../../src/store/redis';
 import { SqliteStore } from '../../src/store/sqlite';
 import type { Schedule, Store } from '../../src/store/types';
-import { createWeChatClient } from '../../src/wechat/client';
 import { canMountTmpfs, mountSmallDisk, type SmallDisk } from '../helpers/full-disk';
 import { SECRETS } from '../helpers/harness';
 import { botEnv, startBotProcess, type Started } from '../helpers/process';
@@ -79,7 +76,13 @@ async function world(store: Store): Promise<World> {
         ...runnerDeps({ store, sim, slackApiUrl: slack.apiUrl, retry: FAST_WECHAT, logger }),
         logger,
         owner,
-        settings: { leaseMs: LEASE, retryIntervalMs: 30 * 60_000, retryWindowMs: 6 * 3_600_000, storeRetry: { attempts: 50, initialDelayMs: 5, maxDelayMs: 20 }, ...settings },
+        settings: {
+          leaseMs: LEASE,
+          retryIntervalMs: 30 * 60_000,
+          retryWindowMs: 6 * 3_600_000,
+          storeRetry: { attempts: 50, initialDelayMs: 5, maxDelayMs: 20 },
+          ...settings,
+        },
         now: () => w.clock,
       });
     },
@@ -223,11 +226,13 @@ describe('the summary is posted but the chart is not', () => {
     expect(await w.store.getRun(runKey(schedule.id, period(w)))).toMatchObject({ state: 'posted', attempts: 2 });
   });
 
-  test("Slack refusing the token for the chart: the channel hears the summary is there, the chart is not, and that the admin must act", async () => {
+  test('Slack refusing the token for the chart: the channel hears the summary is there, the chart is not, and that the admin must act', async () => {
     w.slack.fail('files.completeUploadExternal', { error: 'token_revoked' });
     expect((await w.runner('A').run(schedule, period(w))).outcome).toBe('failed');
     const notice = String(posts(w)[1]?.args.text);
-    expect(notice).toMatch(/the summary is posted, but its chart could not be uploaded: Slack no longer accepts the bot's token \(`token_revoked`\)/);
+    expect(notice).toMatch(
+      /the summary is posted, but its chart could not be uploaded: Slack no longer accepts the bot's token \(`token_revoked`\)/,
+    );
     expect(notice).toMatch(/reinstall the app or update SLACK_BOT_TOKEN/);
     expect(notice).not.toMatch(/could not be posted|in a minute/);
   });
@@ -300,12 +305,19 @@ describe('a bot killed between the summary and the chart', () => {
 
   async function start(): Promise<{ proc: Started; url: string }> {
     const port = await freePort();
-    const proc = startBotProcess({ ...botEnv(sim, slack, port), DATA_DIR: dataDir, SLACK_ADMIN_USERS: 'U0ADMIN', SCHEDULER_LEASE_MS: '1000', LOG_LEVEL: 'debug' });
+    const proc = startBotProcess({
+      ...botEnv(sim, slack, port),
+      DATA_DIR: dataDir,
+      SLACK_ADMIN_USERS: 'U0ADMIN',
+      SCHEDULER_LEASE_MS: '1000',
+      LOG_LEVEL: 'debug',
+    });
     procs.push(proc);
     await proc.waitForOutput(/"msg":"runtime ready"/);
     return { proc, url: `http://127.0.0.1:${port}` };
   }
-  const command = (url: string, text: string) => sendCommand(url, SECRETS.signingSecret, { command: '/wxa', text, user_id: 'U0ADMIN', response_url: slack.responseUrl() });
+  const command = (url: string, text: string) =>
+    sendCommand(url, SECRETS.signingSecret, { command: '/wxa', text, user_id: 'U0ADMIN', response_url: slack.responseUrl() });
 
   test('SIGKILL after the summary: the next process resumes and posts only the chart', async () => {
     const first = await start();

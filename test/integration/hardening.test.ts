@@ -3,9 +3,16 @@ import { commandBody, slackSignature } from '../doubles/slack-requests';
 import { startHarness, SECRETS, type Harness } from '../helpers/harness';
 
 /** POSTs a raw body to /slack/events, signed as Slack signs (or not), and returns status and text. */
-async function post(h: Harness, body: string, o: { contentType?: string; sign?: boolean; timestamp?: number } = {}): Promise<{ status: number; text: string }> {
+async function post(
+  h: Harness,
+  body: string,
+  o: { contentType?: string; sign?: boolean; timestamp?: number } = {},
+): Promise<{ status: number; text: string }> {
   const ts = o.timestamp ?? Math.floor(Date.now() / 1000);
-  const headers: Record<string, string> = { 'content-type': o.contentType ?? 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts) };
+  const headers: Record<string, string> = {
+    'content-type': o.contentType ?? 'application/x-www-form-urlencoded',
+    'x-slack-request-timestamp': String(ts),
+  };
   if (o.sign !== false) headers['x-slack-signature'] = slackSignature(SECRETS.signingSecret, ts, body);
   const res = await fetch(`${h.baseUrl}/slack/events`, { method: 'POST', headers, body });
   return { status: res.status, text: await res.text() };
@@ -56,10 +63,14 @@ describe('hostile requests to the HTTP front', () => {
 
   test('an oversized body is refused with 413 from its Content-Length, before it is read', async () => {
     const status = await new Promise<number>((resolve, reject) => {
-      const req = http.request(`${h.baseUrl}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(4 * 1024 * 1024) } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = http.request(
+        `${h.baseUrl}/slack/events`,
+        { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(4 * 1024 * 1024) } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       // Only the first 64 KB is ever sent: the answer must come without the rest.
       req.write(Buffer.alloc(64 * 1024, 0x20));
@@ -69,10 +80,14 @@ describe('hostile requests to the HTTP front', () => {
 
   test('a chunked body that grows past the cap is cut off with 413', async () => {
     const status = await new Promise<number>((resolve) => {
-      const req = http.request(`${h.baseUrl}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = http.request(
+        `${h.baseUrl}/slack/events`,
+        { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', () => resolve(-1));
       const chunk = Buffer.alloc(64 * 1024, 0x20);
       let sent = 0;

@@ -39,7 +39,9 @@ describe('npm start, end to end', () => {
   test('20 concurrent /retain weekly 2017-03-06 on a cold start: one token request, exact figures, real PNGs, no secrets in the logs, clean SIGTERM', async () => {
     const url = await start();
     const acks = await Promise.all(
-      Array.from({ length: 20 }, () => sendCommand(url, SECRETS.signingSecret, { command: '/retain', text: 'weekly 2017-03-06', response_url: slack.responseUrl() })),
+      Array.from({ length: 20 }, () =>
+        sendCommand(url, SECRETS.signingSecret, { command: '/retain', text: 'weekly 2017-03-06', response_url: slack.responseUrl() }),
+      ),
     );
     expect(acks.map((a) => a.status)).toEqual(Array(20).fill(200));
     await slack.waitFor(() => slack.callsTo('files.completeUploadExternal').length === 20, 60_000);
@@ -84,12 +86,19 @@ describe('npm start, end to end', () => {
   test('Slack out of reach at start-up: a clear message and exit 1, not a crash on an unhandled rejection', async () => {
     const closed = `http://127.0.0.1:${await freePort()}/api/`;
     await expect(start({ SLACK_API_URL: closed })).rejects.toThrow(/exited \(1\)/);
-    expect(bot?.output()).toMatch(/The bot could not start: Could not reach Slack to check SLACK_BOT_TOKEN .*Check the network and SLACK_API_URL/);
+    expect(bot?.output()).toMatch(
+      /The bot could not start: Could not reach Slack to check SLACK_BOT_TOKEN .*Check the network and SLACK_API_URL/,
+    );
     expect(bot?.output()).not.toMatch(/UnhandledPromiseRejection|at .*node_modules/);
   });
 
   test('invalid configuration stops start-up with a message naming the variable', async () => {
-    bot = startBotProcess({ SLACK_BOT_TOKEN: SECRETS.botToken, SLACK_SIGNING_SECRET: SECRETS.signingSecret, PORT: 'eighty', WECHAT_TOKEN_MODE: 'magic' });
+    bot = startBotProcess({
+      SLACK_BOT_TOKEN: SECRETS.botToken,
+      SLACK_SIGNING_SECRET: SECRETS.signingSecret,
+      PORT: 'eighty',
+      WECHAT_TOKEN_MODE: 'magic',
+    });
     expect(await bot.exit).toBe(1);
     expect(bot.output()).toMatch(/Invalid configuration/);
     expect(bot.output()).toMatch(/PORT/);

@@ -85,7 +85,9 @@ describe('the bot process', () => {
     const { bot, url } = await start({ NODE_OPTIONS: `--require "${STRAY_PRELOAD}"`, STRAY: 'rejection' });
     await bot.waitForOutput(/"msg":"runtime ready"/);
     bot.child.kill('SIGUSR2');
-    await bot.waitForOutput(/"level":50.*"msg":"unhandled promise rejection \(the bot keeps running\): Error: stray rejection carrying \[REDACTED\]"/);
+    await bot.waitForOutput(
+      /"level":50.*"msg":"unhandled promise rejection \(the bot keeps running\): Error: stray rejection carrying \[REDACTED\]"/,
+    );
 
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     expect((await retain(url, '2017-03-06')).status).toBe(200);
@@ -105,7 +107,9 @@ describe('the bot process', () => {
     const out = bot.output();
     expect(out).toMatch(/"level":60.*"msg":"uncaught exception, stopping: Error: stray exception carrying \[REDACTED\]"/);
     // In this order: the fatal line first (written synchronously), then the graceful stop.
-    expect(out).toMatch(/"level":60.*"msg":"uncaught exception, stopping[^\n]*\n[\s\S]*"reason":"uncaughtException".*"msg":"shutting down"[\s\S]*"msg":"stopped"/);
+    expect(out).toMatch(
+      /"level":60.*"msg":"uncaught exception, stopping[^\n]*\n[\s\S]*"reason":"uncaughtException".*"msg":"shutting down"[\s\S]*"msg":"stopped"/,
+    );
     expect(out).not.toContain(SECRETS.botToken);
   });
 
@@ -143,8 +147,12 @@ describe('the bot process', () => {
     const under = path.join(file, 'data');
     const { bot: underFile } = await start({ DATA_DIR: under });
     expect(await underFile.exit).toBe(1);
-    expect(underFile.output()).toContain(`The bot could not start: Could not open the SQLite database ${path.join(under, 'wxa.sqlite')} (DATA_DIR is ${under}): ENOTDIR`);
-    expect(underFile.output()).toMatch(/Check that DATA_DIR exists, is a directory that the user the bot runs as \(.+\) can write to, and that its disk has free space\./);
+    expect(underFile.output()).toContain(
+      `The bot could not start: Could not open the SQLite database ${path.join(under, 'wxa.sqlite')} (DATA_DIR is ${under}): ENOTDIR`,
+    );
+    expect(underFile.output()).toMatch(
+      /Check that DATA_DIR exists, is a directory that the user the bot runs as \(.+\) can write to, and that its disk has free space\./,
+    );
   });
 
   test('REDIS_URL where no Redis answers: exit 1 within seconds, naming Redis, REDIS_URL (password masked) and what to do', async () => {
@@ -155,7 +163,9 @@ describe('the bot process', () => {
     expect(await bot.exit).toBe(1);
     expect(Date.now() - t0).toBeLessThan(10_000);
     const out = bot.output();
-    expect(out).toContain(`The bot could not start: Could not reach Redis at redis://:***@127.0.0.1:${port}/0 (REDIS_URL): connect ECONNREFUSED 127.0.0.1:${port}. Start Redis, or fix REDIS_URL`);
+    expect(out).toContain(
+      `The bot could not start: Could not reach Redis at redis://:***@127.0.0.1:${port}/0 (REDIS_URL): connect ECONNREFUSED 127.0.0.1:${port}. Start Redis, or fix REDIS_URL`,
+    );
     expect(out).not.toContain(password);
     expect(out).not.toMatch(/max retries per request/);
   });

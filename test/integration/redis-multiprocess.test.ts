@@ -59,47 +59,43 @@ describeRedis('three instances on Redis', () => {
     await dropPrefix(prefix);
   });
 
-  test(
-    'one token request in total; a schedule survives a restart of every instance and posts once, even when the instance running it is killed',
-    async () => {
-      await startThree();
-      await Promise.all(Array.from({ length: 30 }, (_, i) => command(i % 3, '/visits', 'weekly 2017-03-06')));
-      await slack.waitFor(() => slack.callsTo('files.completeUploadExternal').length === 30, 60_000);
-      expect(sim.stats.tokenRequests).toBe(1);
+  test('one token request in total; a schedule survives a restart of every instance and posts once, even when the instance running it is killed', async () => {
+    await startThree();
+    await Promise.all(Array.from({ length: 30 }, (_, i) => command(i % 3, '/visits', 'weekly 2017-03-06')));
+    await slack.waitFor(() => slack.callsTo('files.completeUploadExternal').length === 30, 60_000);
+    expect(sim.stats.tokenRequests).toBe(1);
 
-      const { hhmm, weekday } = nextMinute('Asia/Shanghai', 8000);
-      const added = await command(0, '/wxa', `schedule add summary weekly at ${hhmm} on ${weekday}`, ADMIN);
-      expect(String(added.json?.text)).toMatch(/Scheduled `(s[0-9a-f]{6})`/);
-      const id = /`(s[0-9a-f]{6})`/.exec(String(added.json?.text))![1];
+    const { hhmm, weekday } = nextMinute('Asia/Shanghai', 8000);
+    const added = await command(0, '/wxa', `schedule add summary weekly at ${hhmm} on ${weekday}`, ADMIN);
+    expect(String(added.json?.text)).toMatch(/Scheduled `(s[0-9a-f]{6})`/);
+    const id = /`(s[0-9a-f]{6})`/.exec(String(added.json?.text))![1];
 
-      // Restart every instance before the fire.
-      await stopAll('SIGTERM');
-      expect(bots.map((b) => b.proc.child.exitCode)).toEqual([0, 0, 0]);
-      await startThree();
+    // Restart every instance before the fire.
+    await stopAll('SIGTERM');
+    expect(bots.map((b) => b.proc.child.exitCode)).toEqual([0, 0, 0]);
+    await startThree();
 
-      // Make the report slow, see which instance takes it, and kill -9 that one mid-run.
-      sim.inject('datacube', { type: 'delay', ms: 6000 }, 9);
-      const running = await Promise.any(bots.map((b, i) => b.proc.waitForOutput(/"msg":"scheduled run started"/, 90_000).then(() => i)));
-      bots[running].proc.child.kill('SIGKILL');
+    // Make the report slow, see which instance takes it, and kill -9 that one mid-run.
+    sim.inject('datacube', { type: 'delay', ms: 6000 }, 9);
+    const running = await Promise.any(bots.map((b, i) => b.proc.waitForOutput(/"msg":"scheduled run started"/, 90_000).then(() => i)));
+    bots[running].proc.child.kill('SIGKILL');
 
-      await slack.waitFor(() => slack.callsTo('files.completeUploadExternal').length === 31, 60_000);
-      const store = new RedisStore(REDIS_URL!, prefix);
-      try {
-        const run = await store.lastRun(id);
-        expect(run).toMatchObject({ state: 'posted' });
-        expect(run!.attempts).toBeGreaterThanOrEqual(2);
-        expect(run!.owner).not.toContain(`:${bots[running].proc.child.pid}:`);
-      } finally {
-        await store.close();
-      }
-      const scheduled = slack.callsTo('chat.postMessage').filter((c) => String(c.args.text).startsWith('Weekly retention'));
-      expect(scheduled).toHaveLength(1);
-      expect(sim.stats.tokenRequests).toBe(1); // still: the restarted instances took the token from Redis
+    await slack.waitFor(() => slack.callsTo('files.completeUploadExternal').length === 31, 60_000);
+    const store = new RedisStore(REDIS_URL!, prefix);
+    try {
+      const run = await store.lastRun(id);
+      expect(run).toMatchObject({ state: 'posted' });
+      expect(run!.attempts).toBeGreaterThanOrEqual(2);
+      expect(run!.owner).not.toContain(`:${bots[running].proc.child.pid}:`);
+    } finally {
+      await store.close();
+    }
+    const scheduled = slack.callsTo('chat.postMessage').filter((c) => String(c.args.text).startsWith('Weekly retention'));
+    expect(scheduled).toHaveLength(1);
+    expect(sim.stats.tokenRequests).toBe(1); // still: the restarted instances took the token from Redis
 
-      const alive = bots.findIndex((_, i) => i !== running);
-      const list = await command(alive, '/wxa', 'schedule list');
-      expect(String(list.json?.text)).toMatch(new RegExp(`${id}[\\s\\S]*last: posted`));
-    },
-    240_000,
-  );
+    const alive = bots.findIndex((_, i) => i !== running);
+    const list = await command(alive, '/wxa', 'schedule list');
+    expect(String(list.json?.text)).toMatch(new RegExp(`${id}[\\s\\S]*last: posted`));
+  }, 240_000);
 });

@@ -30,11 +30,15 @@ describe('report jobs run a few at a time (REPORT_CONCURRENCY); acks never wait 
     expect(metric(text, 'wxa_report_jobs', { state: 'waiting' })).toBe(1);
     expect(metric(text, 'wxa_report_jobs', { state: 'running' })).toBe(1);
     await h.slack.waitFor(() => h!.slack.responses.some((r) => r.id === 'second'));
-    expect(String(h.slack.responses.find((r) => r.id === 'second')?.body.text)).toMatch(/Busy: your report is in the queue \(1 waiting\)\. It will follow/);
+    expect(String(h.slack.responses.find((r) => r.id === 'second')?.body.text)).toMatch(
+      /Busy: your report is in the queue \(1 waiting\)\. It will follow/,
+    );
 
     h.sim.releaseHeld();
     await h.slack.waitFor(() => h!.slack.callsTo('files.completeUploadExternal').length === 2);
-    const posted = h.slack.callsTo('chat.postMessage').map((c) => (JSON.stringify(c.args.blocks).includes('2017-03-13') ? 'second' : 'first'));
+    const posted = h.slack
+      .callsTo('chat.postMessage')
+      .map((c) => (JSON.stringify(c.args.blocks).includes('2017-03-13') ? 'second' : 'first'));
     expect(posted).toEqual(['first', 'second']);
   });
 
@@ -48,7 +52,9 @@ describe('report jobs run a few at a time (REPORT_CONCURRENCY); acks never wait 
 
     h.runtime.queue.close(); // what stop() does once its budget is spent
     await h.slack.waitFor(() => h!.slack.responses.some((r) => r.id === 'second'));
-    expect(String(h.slack.responses.find((r) => r.id === 'second')?.body.text)).toMatch(/restarted before your report was ready\. Run the command again/);
+    expect(String(h.slack.responses.find((r) => r.id === 'second')?.body.text)).toMatch(
+      /restarted before your report was ready\. Run the command again/,
+    );
     h.sim.releaseHeld();
     await h.slack.waitFor(() => h!.slack.callsTo('files.completeUploadExternal').length === 1);
     expect(JSON.stringify(h.slack.callsTo('chat.postMessage')[0].args.blocks)).toContain('2017-03-06');
@@ -82,7 +88,7 @@ describe('ReportQueue', () => {
       await new Promise((r) => setImmediate(r));
       gates.shift()?.();
     }
-    gates.forEach((g) => g());
+    for (const g of gates) g();
     expect(await Promise.all(all)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(most).toBe(2);
     expect(order).toEqual([0, 1, 2, 3, 4, 5]);

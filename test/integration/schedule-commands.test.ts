@@ -31,7 +31,12 @@ describe('/wxa schedule, embedded mode (SQLite + croner)', () => {
     const refused = await h.command('/wxa', 'schedule add', { user: 'U0RANDOM' });
     expect(refused.json?.response_type).toBe('ephemeral');
     expect(String(refused.json?.text)).toMatch(/Only the bot's admins/);
-    for (const bad of ['schedule add summary weekly at 25:00', 'schedule add tz Mars/Base', 'schedule add newsletter', 'schedule add daily on monday']) {
+    for (const bad of [
+      'schedule add summary weekly at 25:00',
+      'schedule add tz Mars/Base',
+      'schedule add newsletter',
+      'schedule add daily on monday',
+    ]) {
       const r = await h.command('/wxa', bad, { user: ADMIN });
       expect(String(r.json?.text)).toMatch(/not a time|time zone|not something I understand|only applies to weekly/);
     }
@@ -43,7 +48,9 @@ describe('/wxa schedule, embedded mode (SQLite + croner)', () => {
   test('add with defaults confirms the next fire time in the schedule zone; remove; run posts now', async () => {
     const h = await start();
     const added = await h.command('/wxa', 'schedule add', { user: ADMIN });
-    expect(String(added.json?.text)).toMatch(/Scheduled `s[0-9a-f]{6}`: weekly summary, Mondays at 10:00 Asia\/Shanghai, in <#C0REPORTS>\. Next: \d{4}-\d\d-\d\d 10:00 \(Mon\) Asia\/Shanghai/);
+    expect(String(added.json?.text)).toMatch(
+      /Scheduled `s[0-9a-f]{6}`: weekly summary, Mondays at 10:00 Asia\/Shanghai, in <#C0REPORTS>\. Next: \d{4}-\d\d-\d\d 10:00 \(Mon\) Asia\/Shanghai/,
+    );
     const [s] = await h.runtime.store.listSchedules();
     const run = await h.command('/wxa', `schedule run ${s.id}`, { user: ADMIN });
     expect(String(run.json?.text)).toMatch(/Posting schedule/);
@@ -58,26 +65,22 @@ describe('/wxa schedule, embedded mode (SQLite + croner)', () => {
     expect(String(missing.json?.text)).toMatch(/There is no schedule/);
   });
 
-  test(
-    'a schedule one minute ahead survives a restart, posts the summary once at that minute, and list shows the outcome',
-    async () => {
-      const first = await start();
-      const { hhmm, weekday, at } = nextMinute('Asia/Shanghai');
-      const added = await first.command('/wxa', `schedule add summary weekly at ${hhmm} on ${weekday}`, { user: ADMIN });
-      expect(String(added.json?.text)).toMatch(/Scheduled/);
-      await first.close();
-      open.splice(open.indexOf(first), 1);
+  test('a schedule one minute ahead survives a restart, posts the summary once at that minute, and list shows the outcome', async () => {
+    const first = await start();
+    const { hhmm, weekday, at } = nextMinute('Asia/Shanghai');
+    const added = await first.command('/wxa', `schedule add summary weekly at ${hhmm} on ${weekday}`, { user: ADMIN });
+    expect(String(added.json?.text)).toMatch(/Scheduled/);
+    await first.close();
+    open.splice(open.indexOf(first), 1);
 
-      const second = await start(); // every instance restarted
-      await second.slack.waitFor(() => second.slack.callsTo('files.completeUploadExternal').length === 1, 90_000);
-      const [post] = second.slack.callsTo('chat.postMessage');
-      expect(post.args.channel).toBe('C0REPORTS');
-      expect(String(post.args.text)).toMatch(/Weekly retention/);
-      expect(Date.now()).toBeGreaterThanOrEqual(at.getTime() - 1000);
-      const list = await second.command('/wxa', 'schedule list');
-      expect(String(list.json?.text)).toMatch(/last: posted/);
-      expect(second.slack.callsTo('chat.postMessage')).toHaveLength(1);
-    },
-    120_000,
-  );
+    const second = await start(); // every instance restarted
+    await second.slack.waitFor(() => second.slack.callsTo('files.completeUploadExternal').length === 1, 90_000);
+    const [post] = second.slack.callsTo('chat.postMessage');
+    expect(post.args.channel).toBe('C0REPORTS');
+    expect(String(post.args.text)).toMatch(/Weekly retention/);
+    expect(Date.now()).toBeGreaterThanOrEqual(at.getTime() - 1000);
+    const list = await second.command('/wxa', 'schedule list');
+    expect(String(list.json?.text)).toMatch(/last: posted/);
+    expect(second.slack.callsTo('chat.postMessage')).toHaveLength(1);
+  }, 120_000);
 });

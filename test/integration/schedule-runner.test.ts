@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { WebClient } from '@slack/web-api';
 import { silentLogger } from '../../src/log';
 import { catchUp, runDue } from '../../src/schedule/recover';
 import { ScheduleRunner, type RunnerSettings } from '../../src/schedule/runner';
@@ -9,9 +8,7 @@ import { periodForFire, runKey } from '../../src/schedule/spec';
 import { runnerDeps } from '../helpers/runner-deps';
 import { startSimulator, type WeChatSimulator } from '../../src/sandbox/server';
 import { SqliteStore } from '../../src/store/sqlite';
-import { resultCache } from '../../src/apps/store-adapters';
 import type { Schedule } from '../../src/store/types';
-import { createWeChatClient } from '../../src/wechat/client';
 import { startSlackDouble, type SlackDouble } from '../doubles/slack-api';
 
 const FAST_RETRY = { attempts: 2, initialDelayMs: 1, maxDelayMs: 2 };
@@ -105,7 +102,9 @@ describe('scheduled runs (SQLite store, WeChat simulator, Slack double)', () => 
     const last = await store.lastRun('sweek');
     expect(last).toMatchObject({ state: 'not_ready_notice', attempts: 13 }); // first try + 12 retries over 6 hours
     expect(posts()).toHaveLength(1);
-    expect(String(posts()[0].args.text)).toMatch(/not available.*no data for 2026-11-16 – 2026-11-22 after 6 hours.*\/wxa schedule run sweek/);
+    expect(String(posts()[0].args.text)).toMatch(
+      /not available.*no data for 2026-11-16 – 2026-11-22 after 6 hours.*\/wxa schedule run sweek/,
+    );
     expect(slack.callsTo('files.completeUploadExternal')).toHaveLength(0);
   });
 
@@ -126,7 +125,7 @@ describe('scheduled runs (SQLite store, WeChat simulator, Slack double)', () => 
     expect(posts()).toHaveLength(0);
   });
 
-  test("a run whose owner died is taken over once the lease runs out, and posted once", async () => {
+  test('a run whose owner died is taken over once the lease runs out, and posted once', async () => {
     const key = runKey('sweek', period());
     await store.claimRun(key, 'sweek', period().begin, 'dead-instance', 60_000, clock);
     clock += 59_000;

@@ -35,7 +35,8 @@ describe('SIGTERM while reports are running', () => {
     try {
       await bot.waitForOutput(/"msg":"runtime ready"/);
       sim.inject('datacube', { type: 'delay', ms: 3000 }, 27); // three reports' worth of slow calls
-      const send = (week: string) => sendCommand(url, SECRETS.signingSecret, { command: '/retain', text: `weekly ${week}`, response_url: slack.responseUrl() });
+      const send = (week: string) =>
+        sendCommand(url, SECRETS.signingSecret, { command: '/retain', text: `weekly ${week}`, response_url: slack.responseUrl() });
       const acks = await Promise.all(['2017-03-06', '2017-03-13', '2017-03-20'].map(send));
       expect(acks.every((a) => a.status === 200)).toBe(true);
       await sim.waitForRequests(27);

@@ -115,7 +115,11 @@ describe('slash commands end to end (HTTP receiver, WeChat simulator, Slack doub
   });
 
   test('a WeChat failure reaches the user through response_url in words they can act on', async () => {
-    h.sim.inject('datacube', { type: 'errcode', errcode: 40164, errmsg: 'invalid ip 203.0.113.7 ipv6 ::ffff:203.0.113.7, not in whitelist rid: 1' }, 20);
+    h.sim.inject(
+      'datacube',
+      { type: 'errcode', errcode: 40164, errmsg: 'invalid ip 203.0.113.7 ipv6 ::ffff:203.0.113.7, not in whitelist rid: 1' },
+      20,
+    );
     await h.command('/retain', 'weekly 2017-03-06', { responseId: 'ip' });
     await h.slack.waitFor(() => h.slack.responses.length === 1);
     const [r] = h.slack.responses;
@@ -153,11 +157,20 @@ describe('slash commands end to end (HTTP receiver, WeChat simulator, Slack doub
     const ts = Math.floor(Date.now() / 1000);
     const res = await fetch(`${h.baseUrl}/slack/events`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': slackSignature('wrong-secret', ts, body) },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': String(ts),
+        'x-slack-signature': slackSignature('wrong-secret', ts, body),
+      },
       body,
     });
     expect(res.status).toBe(401);
-    const stale = await sendCommand(h.baseUrl, SECRETS.signingSecret, { command: '/retain', text: 'weekly', response_url: h.slack.responseUrl() }, ts - 600);
+    const stale = await sendCommand(
+      h.baseUrl,
+      SECRETS.signingSecret,
+      { command: '/retain', text: 'weekly', response_url: h.slack.responseUrl() },
+      ts - 600,
+    );
     expect(stale.status).toBe(401);
     expect(h.sim.stats.tokenRequests).toBe(0);
   });

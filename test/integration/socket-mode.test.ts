@@ -88,7 +88,7 @@ describe('Socket Mode', () => {
   const connected = (h: Harness) => until(() => h.runtime.bot.connection() === 'connected', 'the bot connected');
 
   /** A /retain command over the socket: resolves once acked and the report is in the channel. */
-  async function retain(h: Harness, week: string) {
+  async function retain(_h: Harness, week: string) {
     const uploads = slack.callsTo('files.completeUploadExternal').length;
     const id = socket.sendCommand({ command: '/retain', text: `weekly ${week}`, response_url: slack.responseUrl() });
     const ack = await socket.waitForAck(id);

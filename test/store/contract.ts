@@ -65,7 +65,11 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await store.dueRuns(49_999)).toHaveLength(0);
       expect(await store.claimRun('k4', 's1', 'p', 'B', 5_000, 49_999)).toBeUndefined();
       expect((await store.dueRuns(50_000)).map((r) => r.key)).toEqual(['k4']);
-      expect(await store.claimRun('k4', 's1', 'p', 'B', 5_000, 50_000)).toMatchObject({ owner: 'B', state: 'running', firstAttemptAt: 1000 });
+      expect(await store.claimRun('k4', 's1', 'p', 'B', 5_000, 50_000)).toMatchObject({
+        owner: 'B',
+        state: 'running',
+        firstAttemptAt: 1000,
+      });
     });
 
     test('key/values expire; compare-and-delete only deletes the expected value', async () => {

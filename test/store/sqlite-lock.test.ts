@@ -64,18 +64,21 @@ describe('SQLite store: one owner per database', () => {
   });
 
   // Root may write anywhere: this one runs for other users only (checked by hand as root with `setpriv --reuid=nobody`).
-  (process.getuid?.() === 0 ? test.skip : test)('a DATA_DIR the user cannot write to: the message names the file, DATA_DIR and what to do', () => {
-    const locked = path.join(dir, 'read-only');
-    mkdirSync(locked);
-    chmodSync(locked, 0o500);
-    try {
-      expect(() => new SqliteStore(path.join(locked, 'wxa.sqlite'))).toThrow(
-        `Could not open the lock file ${path.join(locked, 'wxa.lock')} of the SQLite database ${path.join(locked, 'wxa.sqlite')} (DATA_DIR is ${locked}): unable to open database file. Check that DATA_DIR exists, is a directory that the user the bot runs as`,
-      );
-    } finally {
-      chmodSync(locked, 0o700);
-    }
-  });
+  (process.getuid?.() === 0 ? test.skip : test)(
+    'a DATA_DIR the user cannot write to: the message names the file, DATA_DIR and what to do',
+    () => {
+      const locked = path.join(dir, 'read-only');
+      mkdirSync(locked);
+      chmodSync(locked, 0o500);
+      try {
+        expect(() => new SqliteStore(path.join(locked, 'wxa.sqlite'))).toThrow(
+          `Could not open the lock file ${path.join(locked, 'wxa.lock')} of the SQLite database ${path.join(locked, 'wxa.sqlite')} (DATA_DIR is ${locked}): unable to open database file. Check that DATA_DIR exists, is a directory that the user the bot runs as`,
+        );
+      } finally {
+        chmodSync(locked, 0o700);
+      }
+    },
+  );
 
   test(':memory: stores take no lock', async () => {
     const a = store(':memory:');

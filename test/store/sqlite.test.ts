@@ -20,7 +20,9 @@ describe('SQLite migrations', () => {
     const file = path.join(dir, 'old.sqlite');
     const old = new Database(file);
     migrate(old, 1);
-    old.prepare('INSERT INTO schedules (id, body, created_at) VALUES (?, ?, ?)').run('s1', JSON.stringify({ id: 's1', createdAt: 5, report: 'summary' }), 5);
+    old
+      .prepare('INSERT INTO schedules (id, body, created_at) VALUES (?, ?, ?)')
+      .run('s1', JSON.stringify({ id: 's1', createdAt: 5, report: 'summary' }), 5);
     const run = { key: 's1:weekly:20261116', scheduleId: 's1', state: 'waiting_data', nextAttemptAt: 42, leaseUntil: 0 };
     old.prepare('INSERT INTO runs (key, schedule_id, body, updated_at) VALUES (?, ?, ?, ?)').run(run.key, 's1', JSON.stringify(run), 7);
     old.prepare('INSERT INTO kv (key, value, expires_at) VALUES (?, ?, NULL)').run('result:x', '{"list":[]}');

@@ -15,7 +15,13 @@ function problem(env: Record<string, string>, purpose: 'bot' | 'cli' = 'bot'): s
 describe('configuration', () => {
   test('defaults', () => {
     const c = loadConfig(BOT, 'bot');
-    expect(c).toMatchObject({ PORT: 3000, WECHAT_API_BASE_URL: 'https://api.weixin.qq.com', WECHAT_TOKEN_MODE: 'stable', REPORT_TIMEZONE: 'Asia/Shanghai', LOG_LEVEL: 'info' });
+    expect(c).toMatchObject({
+      PORT: 3000,
+      WECHAT_API_BASE_URL: 'https://api.weixin.qq.com',
+      WECHAT_TOKEN_MODE: 'stable',
+      REPORT_TIMEZONE: 'Asia/Shanghai',
+      LOG_LEVEL: 'info',
+    });
     expect(c.WECHAT_APPID).toBeUndefined();
   });
 

@@ -17,7 +17,11 @@ describe('errcode mapping', () => {
     [89503, 'unauthorized', false, /admin/],
     [12345, 'other', false, /simulated/],
   ])('errcode %d -> %s (retryable: %s)', (errcode, kind, retryable, text) => {
-    const e = errorFromErrcode(errcode, 'invalid ip 203.0.113.9 ipv6 ::ffff:203.0.113.9, not in whitelist, simulated', 'getweanalysisappidweeklyretaininfo');
+    const e = errorFromErrcode(
+      errcode,
+      'invalid ip 203.0.113.9 ipv6 ::ffff:203.0.113.9, not in whitelist, simulated',
+      'getweanalysisappidweeklyretaininfo',
+    );
     expect(e).toBeInstanceOf(WeChatError);
     expect(e.kind).toBe(kind);
     expect(e.code).toBe(errcode);

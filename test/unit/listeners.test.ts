@@ -24,7 +24,13 @@ interface Said {
 }
 
 function args(command: string, text: string, said: Said, o: { user?: string; channel?: string; client: WebClient }): CommandArgs {
-  const fields = { command, text, user_id: o.user ?? 'U0GROWTH', channel_id: o.channel ?? 'C0REPORTS', response_url: 'http://127.0.0.1:9/unused' };
+  const fields = {
+    command,
+    text,
+    user_id: o.user ?? 'U0GROWTH',
+    channel_id: o.channel ?? 'C0REPORTS',
+    response_url: 'http://127.0.0.1:9/unused',
+  };
   return {
     command: fields,
     body: fields,
@@ -55,7 +61,13 @@ describe('command listeners with a fake ack and respond', () => {
       name,
       displayName: name.toUpperCase(),
       channels: channels && new Set(channels),
-      client: createWeChatClient({ baseUrl: sim.url, appid: sim.appid, secret: sim.secret, tokenMode: 'stable', retry: { attempts: 1, initialDelayMs: 1, maxDelayMs: 1 } }),
+      client: createWeChatClient({
+        baseUrl: sim.url,
+        appid: sim.appid,
+        secret: sim.secret,
+        tokenMode: 'stable',
+        retry: { attempts: 1, initialDelayMs: 1, maxDelayMs: 1 },
+      }),
       sandbox: false,
       close: async () => {},
     });

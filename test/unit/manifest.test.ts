@@ -14,7 +14,9 @@ describe('manifest.yml', () => {
     settings: { socket_mode_enabled?: boolean };
   };
 
-  const schema = JSON.parse(readFileSync(path.join(root, 'test/fixtures/manifest-schema/slack-app-manifest.schema.v1.json'), 'utf8')) as object;
+  const schema = JSON.parse(
+    readFileSync(path.join(root, 'test/fixtures/manifest-schema/slack-app-manifest.schema.v1.json'), 'utf8'),
+  ) as object;
   // The schema uses a few non-standard keywords (e.g. "regex"); strict mode would reject them.
   const ajv = new Ajv({ strict: false, allErrors: true });
   addFormats(ajv);

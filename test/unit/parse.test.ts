@@ -24,7 +24,17 @@ describe('lenient parsing of WeChat answers', () => {
 
   test('the seed example of getWeeklyVisitTrend: stay_time_uv missing stays null, never 0', () => {
     const r = parseVisitTrend({
-      list: [{ ref_date: '20170306-20170312', session_cnt: 986780, visit_pv: 3251840, visit_uv: 189405, visit_uv_new: 45592, stay_time_session: 54.5346, visit_depth: 1.9735 }],
+      list: [
+        {
+          ref_date: '20170306-20170312',
+          session_cnt: 986780,
+          visit_pv: 3251840,
+          visit_uv: 189405,
+          visit_uv_new: 45592,
+          stay_time_session: 54.5346,
+          visit_depth: 1.9735,
+        },
+      ],
     });
     expect(r.list[0]).toEqual({
       refDate: '20170306-20170312',
@@ -48,8 +58,15 @@ describe('lenient parsing of WeChat answers', () => {
     expect(parseVisitTrend({}).list).toEqual([]);
     expect(parseVisitTrend(null).list).toEqual([]);
     expect(parseVisitTrend({ list: 'nope' }).list).toEqual([]);
-    expect(parseRetain({ visit_uv: [{ key: 'a', value: 1 }, null, { key: 2, value: 'x' }, { key: '3', value: '7' }] }).visitUv).toEqual(new Map([[3, 7]]));
-    expect(parseDailySummary({ list: [{ ref_date: '20170313', visit_total: 5 }] }).list[0]).toEqual({ refDate: '20170313', visitTotal: 5, sharePv: null, shareUv: null });
+    expect(parseRetain({ visit_uv: [{ key: 'a', value: 1 }, null, { key: 2, value: 'x' }, { key: '3', value: '7' }] }).visitUv).toEqual(
+      new Map([[3, 7]]),
+    );
+    expect(parseDailySummary({ list: [{ ref_date: '20170313', visit_total: 5 }] }).list[0]).toEqual({
+      refDate: '20170313',
+      visitTotal: 5,
+      sharePv: null,
+      shareUv: null,
+    });
   });
 
   test('toNumber', () => {

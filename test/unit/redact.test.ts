@@ -14,7 +14,10 @@ describe('redaction', () => {
     registerRotatingSecret('ROTATING_TOKEN_ABCDEFG');
     const logs = new LogCapture();
     const log = createLogger({ level: 'info', destination: logs });
-    log.info({ url: 'http://x/datacube/a?access_token=ROTATING_TOKEN_ABCDEFG', nested: { secret: 'plain' } }, 'message with ROTATING_TOKEN_ABCDEFG');
+    log.info(
+      { url: 'http://x/datacube/a?access_token=ROTATING_TOKEN_ABCDEFG', nested: { secret: 'plain' } },
+      'message with ROTATING_TOKEN_ABCDEFG',
+    );
     expect(logs.lines).toHaveLength(1);
     expect(logs.text).not.toContain('ROTATING_TOKEN_ABCDEFG');
     expect(logs.text).not.toContain('plain');

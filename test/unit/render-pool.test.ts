@@ -12,7 +12,16 @@ const report = buildReport(
   { kind: 'retain', period, notes: [] },
   {
     retain: null,
-    trend: trendPeriods.map((p, i) => ({ refDate: p.begin, sessionCnt: 1000 + i, visitPv: 5000, visitUv: 300 + i, visitUvNew: 50, stayTimeUv: 1, stayTimeSession: 1, visitDepth: 1 })),
+    trend: trendPeriods.map((p, i) => ({
+      refDate: p.begin,
+      sessionCnt: 1000 + i,
+      visitPv: 5000,
+      visitUv: 300 + i,
+      visitUvNew: 50,
+      stayTimeUv: 1,
+      stayTimeSession: 1,
+      visitDepth: 1,
+    })),
     trendPeriods,
     summary: null,
   },

@@ -13,12 +13,25 @@ import type { VisitTrendItem } from '../../src/wechat/types';
 import { PNG_SIGNATURE, pngSize } from '../helpers/harness';
 
 function item(refDate: string, n: number, missing: (keyof VisitTrendItem)[] = []): VisitTrendItem {
-  const base: VisitTrendItem = { refDate, sessionCnt: n * 5, visitPv: n * 17, visitUv: n, visitUvNew: Math.round(n / 4), stayTimeUv: 192.4, stayTimeSession: 54.53, visitDepth: 3.28 };
+  const base: VisitTrendItem = {
+    refDate,
+    sessionCnt: n * 5,
+    visitPv: n * 17,
+    visitUv: n,
+    visitUvNew: Math.round(n / 4),
+    stayTimeUv: 192.4,
+    stayTimeSession: 54.53,
+    visitDepth: 3.28,
+  };
   for (const m of missing) (base as unknown as Record<string, null>)[m] = null;
   return base;
 }
 
-function data(g: Granularity, kind: 'retain' | 'visits', opts: { missing?: (keyof VisitTrendItem)[]; sparse?: boolean } = {}): { req: ReportRequest; d: ReportData } {
+function data(
+  g: Granularity,
+  kind: 'retain' | 'visits',
+  opts: { missing?: (keyof VisitTrendItem)[]; sparse?: boolean } = {},
+): { req: ReportRequest; d: ReportData } {
   const period = periodContaining(g, '20170306');
   const trendPeriods = periodsEnding(period, 8);
   const req: ReportRequest = { kind, period, notes: [] };
@@ -26,7 +39,14 @@ function data(g: Granularity, kind: 'retain' | 'visits', opts: { missing?: (keyo
   return {
     req,
     d: {
-      retain: kind === 'retain' ? { refDate: 'x', visitUvNew: new Map(keys.map((k) => [k, 45592 - k * 1000])), visitUv: new Map(keys.map((k) => [k, 189405 - k * 5000])) } : null,
+      retain:
+        kind === 'retain'
+          ? {
+              refDate: 'x',
+              visitUvNew: new Map(keys.map((k) => [k, 45592 - k * 1000])),
+              visitUv: new Map(keys.map((k) => [k, 189405 - k * 5000])),
+            }
+          : null,
       trend: trendPeriods.map((p, i) => item(p.begin, 180000 + i * 1000, opts.missing)),
       trendPeriods,
       summary: null,
@@ -36,14 +56,29 @@ function data(g: Granularity, kind: 'retain' | 'visits', opts: { missing?: (keyo
 
 describe('report model', () => {
   test('retention as counts and % of period 0; missing keys are n/a, not 0', () => {
-    const c = cohort(new Map([[0, 200], [1, 50], [3, 0]]), [1, 2, 3]);
+    const c = cohort(
+      new Map([
+        [0, 200],
+        [1, 50],
+        [3, 0],
+      ]),
+      [1, 2, 3],
+    );
     expect(c.size).toBe(200);
     expect(c.points).toEqual([
       { offset: 1, count: 50, share: 0.25 },
       { offset: 2, count: null, share: null },
       { offset: 3, count: 0, share: 0 },
     ]);
-    expect(cohort(new Map([[0, 0], [1, 5]]), [1]).points[0].share).toBeNull();
+    expect(
+      cohort(
+        new Map([
+          [0, 0],
+          [1, 5],
+        ]),
+        [1],
+      ).points[0].share,
+    ).toBeNull();
   });
 
   test('change against the previous period', () => {
@@ -180,7 +215,11 @@ describe('generated-at line', () => {
     const { req, d } = data('weekly', 'retain');
     const r = buildReport(req, d, { appName: 'A', sandbox: false });
     const at = new Date('2017-03-13T02:00:00Z');
-    expect(JSON.stringify(renderMessage(r, { generatedAt: at, timezone: 'Asia/Shanghai' }).blocks)).toContain('Generated 2017-03-13 10:00 (Asia/Shanghai)');
-    expect(JSON.stringify(renderMessage(r, { generatedAt: at, timezone: 'Europe/London' }).blocks)).toContain('Generated 2017-03-13 02:00 (Europe/London)');
+    expect(JSON.stringify(renderMessage(r, { generatedAt: at, timezone: 'Asia/Shanghai' }).blocks)).toContain(
+      'Generated 2017-03-13 10:00 (Asia/Shanghai)',
+    );
+    expect(JSON.stringify(renderMessage(r, { generatedAt: at, timezone: 'Europe/London' }).blocks)).toContain(
+      'Generated 2017-03-13 02:00 (Europe/London)',
+    );
   });
 });

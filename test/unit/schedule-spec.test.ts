@@ -28,7 +28,14 @@ const sched = (o: Partial<Schedule>): Schedule => ({
 
 describe('/wxa schedule add parsing', () => {
   test('defaults: weekly summary, Monday 10:00 Asia/Shanghai, this channel', () => {
-    expect(spec('')).toEqual({ report: 'summary', granularity: 'weekly', time: '10:00', weekday: 1, timezone: 'Asia/Shanghai', channel: 'C0HERE' });
+    expect(spec('')).toEqual({
+      report: 'summary',
+      granularity: 'weekly',
+      time: '10:00',
+      weekday: 1,
+      timezone: 'Asia/Shanghai',
+      channel: 'C0HERE',
+    });
   });
 
   test('every option, in any order', () => {
@@ -80,7 +87,10 @@ describe('schedule arithmetic with fixed clocks', () => {
     const ny = sched({ time: '09:00', timezone: 'America/New_York' });
     const fires: string[] = [];
     let t = new Date('2026-02-23T00:00:00Z');
-    for (let i = 0; i < 3; i++) fires.push((t = nextFire(ny, t)).toISOString());
+    for (let i = 0; i < 3; i++) {
+      t = nextFire(ny, t);
+      fires.push(t.toISOString());
+    }
     // DST starts Sunday 2026-03-08: 14:00Z before, 13:00Z after, still 09:00 local.
     expect(fires).toEqual(['2026-02-23T14:00:00.000Z', '2026-03-02T14:00:00.000Z', '2026-03-09T13:00:00.000Z']);
     t = new Date('2026-10-26T00:00:00Z');
@@ -93,7 +103,10 @@ describe('schedule arithmetic with fixed clocks', () => {
     const berlin = sched({ granularity: 'daily', weekday: null, time: '02:30', timezone: 'Europe/Berlin' });
     const fires: string[] = [];
     let t = new Date('2026-03-28T00:00:00Z');
-    for (let i = 0; i < 3; i++) fires.push((t = nextFire(berlin, t)).toISOString().slice(0, 10));
+    for (let i = 0; i < 3; i++) {
+      t = nextFire(berlin, t);
+      fires.push(t.toISOString().slice(0, 10));
+    }
     expect(fires).toEqual(['2026-03-28', '2026-03-29', '2026-03-30']);
   });
 
@@ -102,8 +115,15 @@ describe('schedule arithmetic with fixed clocks', () => {
   });
 
   test('a fire posts the latest complete period at that moment', () => {
-    expect(periodForFire(sched({}), new Date('2026-11-23T02:00:00Z'))).toEqual({ granularity: 'weekly', begin: '20261116', end: '20261122' });
-    expect(periodForFire(sched({ granularity: 'monthly' }), new Date('2026-12-01T02:00:00Z'))).toMatchObject({ begin: '20261101', end: '20261130' });
+    expect(periodForFire(sched({}), new Date('2026-11-23T02:00:00Z'))).toEqual({
+      granularity: 'weekly',
+      begin: '20261116',
+      end: '20261122',
+    });
+    expect(periodForFire(sched({ granularity: 'monthly' }), new Date('2026-12-01T02:00:00Z'))).toMatchObject({
+      begin: '20261101',
+      end: '20261130',
+    });
     // Monday 09:00 New York is already Monday 22:00 in China: last week is complete.
     expect(periodForFire(sched({}), new Date('2026-11-23T14:00:00Z')).begin).toBe('20261116');
   });

@@ -101,7 +101,9 @@ describe('ExternalTokenProvider', () => {
     let calls = 0;
     const server = http.createServer((_req, res) => {
       calls++;
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: 'CENTRAL-TOKEN-123456', expires_in: 3600 }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ access_token: 'CENTRAL-TOKEN-123456', expires_in: 3600 }));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/token?key=hunter2hunter2`;
@@ -117,9 +119,12 @@ describe('ExternalTokenProvider', () => {
   });
 
   test('a down token service gives an actionable error without the URL query', async () => {
-    const cache = new TokenCache(new ExternalTokenProvider(createHttp('http://unused.invalid', 500), 'http://127.0.0.1:9/token?key=hunter2hunter2'), {
-      retry: { attempts: 2, initialDelayMs: 1, maxDelayMs: 2 },
-    });
+    const cache = new TokenCache(
+      new ExternalTokenProvider(createHttp('http://unused.invalid', 500), 'http://127.0.0.1:9/token?key=hunter2hunter2'),
+      {
+        retry: { attempts: 2, initialDelayMs: 1, maxDelayMs: 2 },
+      },
+    );
     const e = (await cache.get().catch((x: unknown) => x)) as WeChatError;
     expect(e.kind).toBe('token_service');
     expect(e.message).toContain('WECHAT_TOKEN_URL');

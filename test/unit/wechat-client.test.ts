@@ -16,7 +16,15 @@ describe('WeChatClient against the simulator', () => {
   let client: WeChatClient;
   beforeEach(async () => {
     sim = await startSimulator({ now: () => NOW });
-    client = createWeChatClient({ baseUrl: sim.url, appid: sim.appid, secret: sim.secret, tokenMode: 'stable', retry: FAST, now: () => NOW, timeoutMs: 1000 });
+    client = createWeChatClient({
+      baseUrl: sim.url,
+      appid: sim.appid,
+      secret: sim.secret,
+      tokenMode: 'stable',
+      retry: FAST,
+      now: () => NOW,
+      timeoutMs: 1000,
+    });
   });
   afterEach(() => sim.close());
 
@@ -46,14 +54,22 @@ describe('WeChatClient against the simulator', () => {
     expect((await client.getDailyVisitTrend(day)).list[0].refDate).toBe('20170313');
     expect((await client.getMonthlyVisitTrend(month)).list[0].refDate).toBe('201702');
     expect((await client.getDailySummary(day)).list[0]).toEqual(
-      expect.objectContaining({ refDate: '20170313', visitTotal: expect.any(Number), sharePv: expect.any(Number), shareUv: expect.any(Number) }),
+      expect.objectContaining({
+        refDate: '20170313',
+        visitTotal: expect.any(Number),
+        sharePv: expect.any(Number),
+        shareUv: expect.any(Number),
+      }),
     );
   });
 
   test('dates are validated before any call', async () => {
     const bad = [
       () => client.getWeeklyRetain({ beginDate: '20170307', endDate: '20170313' }),
-      () => client.getWeeklyRetain({ beginDate: '20170313', endDate: '20170319' }).then(() => client.getWeeklyRetain({ beginDate: '20170320', endDate: '20170326' })),
+      () =>
+        client
+          .getWeeklyRetain({ beginDate: '20170313', endDate: '20170319' })
+          .then(() => client.getWeeklyRetain({ beginDate: '20170320', endDate: '20170326' })),
       () => client.getDailyRetain({ beginDate: '20170319', endDate: '20170320' }),
       () => client.getMonthlyVisitTrend({ beginDate: '20170301', endDate: '20170331' }),
       () => client.getDailySummary({ beginDate: '20170230', endDate: '20170230' }),
@@ -105,14 +121,29 @@ describe('WeChatClient against the simulator', () => {
 
   test('every request has a timeout', async () => {
     sim.inject('datacube', { type: 'delay', ms: 1500 }, 10);
-    const c = createWeChatClient({ baseUrl: sim.url, appid: sim.appid, secret: sim.secret, tokenMode: 'stable', retry: { attempts: 2, initialDelayMs: 1, maxDelayMs: 1 }, now: () => NOW, timeoutMs: 200 });
+    const c = createWeChatClient({
+      baseUrl: sim.url,
+      appid: sim.appid,
+      secret: sim.secret,
+      tokenMode: 'stable',
+      retry: { attempts: 2, initialDelayMs: 1, maxDelayMs: 1 },
+      now: () => NOW,
+      timeoutMs: 200,
+    });
     const e = (await c.getWeeklyVisitTrend(WEEK).catch((x: unknown) => x)) as WeChatError;
     expect(e.kind).toBe('timeout');
     expect(e.message).toMatch(/did not answer/);
   });
 
   test('connection refused is a network error that names the setting to check', async () => {
-    const c = createWeChatClient({ baseUrl: 'http://127.0.0.1:9', appid: sim.appid, secret: sim.secret, tokenMode: 'stable', retry: { attempts: 2, initialDelayMs: 1, maxDelayMs: 1 }, now: () => NOW });
+    const c = createWeChatClient({
+      baseUrl: 'http://127.0.0.1:9',
+      appid: sim.appid,
+      secret: sim.secret,
+      tokenMode: 'stable',
+      retry: { attempts: 2, initialDelayMs: 1, maxDelayMs: 1 },
+      now: () => NOW,
+    });
     const e = (await c.getWeeklyVisitTrend(WEEK).catch((x: unknown) => x)) as WeChatError;
     expect(e).toBeInstanceOf(WeChatError);
     expect(e.kind).toBe('network');
@@ -120,10 +151,24 @@ describe('WeChatClient against the simulator', () => {
   });
 
   test('errors never carry the access_token or the AppSecret', async () => {
-    const classic = createWeChatClient({ baseUrl: sim.url, appid: sim.appid, secret: sim.secret, tokenMode: 'classic', retry: { attempts: 1, initialDelayMs: 1, maxDelayMs: 1 }, now: () => NOW, timeoutMs: 100 });
+    const classic = createWeChatClient({
+      baseUrl: sim.url,
+      appid: sim.appid,
+      secret: sim.secret,
+      tokenMode: 'classic',
+      retry: { attempts: 1, initialDelayMs: 1, maxDelayMs: 1 },
+      now: () => NOW,
+      timeoutMs: 100,
+    });
     const token = await classic.tokenCache.get();
     const failures: unknown[] = [];
-    for (const fault of [{ type: 'delay', ms: 300 }, { type: 'status', status: 500 }, { type: 'malformed' }, { type: 'hangup' }, { type: 'errcode', errcode: 40001 }] as const) {
+    for (const fault of [
+      { type: 'delay', ms: 300 },
+      { type: 'status', status: 500 },
+      { type: 'malformed' },
+      { type: 'hangup' },
+      { type: 'errcode', errcode: 40001 },
+    ] as const) {
       sim.inject('datacube', fault, 2);
       failures.push(await classic.getWeeklyVisitTrend(WEEK).catch((x: unknown) => x));
     }
@@ -141,7 +186,14 @@ describe('retries do not multiply', () => {
     const sim = await startSimulator({ now: () => NOW });
     try {
       sim.inject('token', { type: 'status', status: 502 }, 100);
-      const c = createWeChatClient({ baseUrl: sim.url, appid: sim.appid, secret: sim.secret, tokenMode: 'stable', retry: FAST, now: () => NOW });
+      const c = createWeChatClient({
+        baseUrl: sim.url,
+        appid: sim.appid,
+        secret: sim.secret,
+        tokenMode: 'stable',
+        retry: FAST,
+        now: () => NOW,
+      });
       await expect(c.getWeeklyVisitTrend(WEEK)).rejects.toMatchObject({ kind: 'http' });
       expect(sim.stats.tokenRequests).toBe(FAST.attempts);
       expect(sim.stats.datacubeRequests).toBe(0);
@@ -156,7 +208,15 @@ describe('the ENDPOINTS table drives the client and the simulator', () => {
   let client: WeChatClient;
   beforeEach(async () => {
     sim = await startSimulator({ now: () => NOW });
-    client = createWeChatClient({ baseUrl: sim.url, appid: sim.appid, secret: sim.secret, tokenMode: 'stable', retry: FAST, now: () => NOW, timeoutMs: 1000 });
+    client = createWeChatClient({
+      baseUrl: sim.url,
+      appid: sim.appid,
+      secret: sim.secret,
+      tokenMode: 'stable',
+      retry: FAST,
+      now: () => NOW,
+      timeoutMs: 1000,
+    });
   });
   afterEach(() => sim.close());
 
@@ -227,7 +287,15 @@ describe('the ENDPOINTS table drives the client and the simulator', () => {
       get: async (k) => store.get(k),
       set: async (k, v) => void store.set(k, v),
     };
-    const c = createWeChatClient({ baseUrl: sim.url, appid: sim.appid, secret: sim.secret, tokenMode: 'stable', retry: FAST, now: () => NOW, results });
+    const c = createWeChatClient({
+      baseUrl: sim.url,
+      appid: sim.appid,
+      secret: sim.secret,
+      tokenMode: 'stable',
+      retry: FAST,
+      now: () => NOW,
+      results,
+    });
     const first = await c.fetch('weeklyVisitTrend', WEEK);
     expect(await c.getWeeklyVisitTrend(WEEK)).toEqual(first);
     expect([...store.keys()]).toEqual(['getweanalysisappidweeklyvisittrend:20170306:20170312']);

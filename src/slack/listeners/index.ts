@@ -29,16 +29,22 @@ export function registerListeners(app: App, deps: CommandDeps): void {
  */
 export async function guarded(args: CommandArgs, deps: CommandDeps, requestId: string): Promise<void> {
   let acked = false;
-  const once: CommandArgs = { ...args, ack: async (r) => {
-    acked = true;
-    await args.ack(r);
-  } } as CommandArgs;
+  const once: CommandArgs = {
+    ...args,
+    ack: async (r) => {
+      acked = true;
+      await args.ack(r);
+    },
+  } as CommandArgs;
   try {
     await dispatch(once, deps, requestId);
   } catch (e) {
     const log = deps.logger.child({ command: args.command.command, user: args.command.user_id, channel: args.command.channel_id });
     log.error({ err: errText(e), storage: e instanceof StorageUnavailableError }, 'command failed before it was answered');
-    deps.metrics.commands.inc({ command: args.command.command, outcome: e instanceof StorageUnavailableError ? 'storage_unavailable' : 'failed' });
+    deps.metrics.commands.inc({
+      command: args.command.command,
+      outcome: e instanceof StorageUnavailableError ? 'storage_unavailable' : 'failed',
+    });
     if (!acked) await args.ack(ephemeral(userMessage(e, requestId))).catch(() => undefined);
   }
 }
@@ -69,4 +75,3 @@ async function dispatch(args: CommandArgs, deps: CommandDeps, requestId: string)
   if (what.type === 'app') return handlePrograms(what.words, args, deps, kit);
   return handleReport(what.request, requestedApp, args, deps, kit);
 }
-

@@ -52,7 +52,18 @@ export function commandKit(args: CommandArgs, deps: CommandDeps, requestId: stri
     log,
     receivedAt,
     audit: (outcome, extra = {}) =>
-      log.info({ audit: { who: command.user_id, where: command.channel_id, what: `${name} ${(command.text ?? '').slice(0, 200)}`, outcome, ...extra } }, 'audit'),
+      log.info(
+        {
+          audit: {
+            who: command.user_id,
+            where: command.channel_id,
+            what: `${name} ${(command.text ?? '').slice(0, 200)}`,
+            outcome,
+            ...extra,
+          },
+        },
+        'audit',
+      ),
     ack: async (r) => {
       await args.ack(r);
       deps.metrics.ackSeconds.observe({ command: name }, (performance.now() - receivedAt) / 1000);
@@ -78,4 +89,3 @@ export async function beforeAck<T>(work: Promise<T>, maybeChanged = false): Prom
     clearTimeout(timer);
   }
 }
-

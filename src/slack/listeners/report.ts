@@ -47,7 +47,9 @@ export async function handleReport(
         request,
         (report) => {
           phase = 'posting';
-          return deliverReport(client, command.channel_id, report, (method, error) => deps.metrics.slackErrors.inc({ method, error }), { timezone: deps.timezone });
+          return deliverReport(client, command.channel_id, report, (method, error) => deps.metrics.slackErrors.inc({ method, error }), {
+            timezone: deps.timezone,
+          });
         },
         { logger: log, onStart: () => (phase = 'preparing') },
       );
@@ -70,4 +72,3 @@ export async function handleReport(
   })();
   await deps.inFlight.track(work);
 }
-

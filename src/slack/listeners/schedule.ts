@@ -4,7 +4,13 @@ import { StorageUnavailableError, userMessage } from '../errors';
 import { programProblem } from '../replies';
 import { beforeAck, type CommandArgs, type CommandDeps, type CommandKit, ephemeral, errText } from './kit';
 
-export async function handleSchedule(words: string[], app: string | undefined, { command, respond }: CommandArgs, deps: CommandDeps, h: CommandKit): Promise<void> {
+export async function handleSchedule(
+  words: string[],
+  app: string | undefined,
+  { command, respond }: CommandArgs,
+  deps: CommandDeps,
+  h: CommandKit,
+): Promise<void> {
   if (!deps.schedules) {
     await h.ack(ephemeral('Scheduling is not enabled on this bot.'));
     return;
@@ -47,4 +53,3 @@ export async function handleSchedule(words: string[], app: string | undefined, {
     })(),
   );
 }
-

@@ -1,0 +1,51 @@
+/**
+ * The layering rules of docs/ARCHITECTURE.md, checked on every `npm test` (npm run deps).
+ * @type {import('dependency-cruiser').IConfiguration}
+ */
+const core = '^src/(wechat|reports|store|calendar)/';
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', severity: 'error', comment: 'No import cycles in src/.', from: { path: '^src/' }, to: { circular: true } },
+    {
+      name: 'slack-only-at-the-boundary',
+      severity: 'error',
+      comment: 'Only src/slack and the composition roots (runtime, main, cli) import @slack/*.',
+      from: { path: '^src/', pathNot: '^src/(slack/|runtime\\.ts$|main\\.ts$|cli/)' },
+      to: { path: '(^|/)node_modules/@slack/' },
+    },
+    {
+      name: 'nothing-imports-the-slack-folder-but-roots',
+      severity: 'error',
+      comment: 'src/slack is the top layer: the core reaches Slack through ports (ScheduledDelivery).',
+      from: { path: '^src/', pathNot: '^src/(slack/|runtime\\.ts$|main\\.ts$|cli/)' },
+      to: { path: '^src/slack/' },
+    },
+    {
+      name: 'core-looks-down-only',
+      severity: 'error',
+      comment: 'wechat/, reports/, store/ and calendar/ know nothing of slack/, schedule/, render/, apps/ or the roots.',
+      from: { path: core },
+      to: { path: '^src/(slack|schedule|render|apps|cli)/|^src/(runtime|main)\\.ts$' },
+    },
+    {
+      name: 'store-knows-no-domain',
+      severity: 'error',
+      comment: 'store/ depends on neither wechat/ nor reports/.',
+      from: { path: '^src/store/' },
+      to: { path: '^src/(wechat|reports)/' },
+    },
+    {
+      name: 'src-not-from-test',
+      severity: 'error',
+      comment: 'Test doubles stay on the test side.',
+      from: { path: '^src/' },
+      to: { path: '^test/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    exclude: { path: '^dist/' },
+  },
+};
