@@ -3,6 +3,7 @@ import pino from 'pino';
 import { loadConfig, ConfigError, type Config } from './config';
 import { createLogger, redact, type Logger } from './log';
 import { startRuntime, type Runtime } from './runtime';
+import { errorText } from './util/error-text';
 
 /** After an uncaught exception the process state is suspect: a short graceful stop, then exit 1 regardless. */
 const FATAL_STOP_BUDGET_MS = 5_000;
@@ -102,6 +103,6 @@ function installProcessHandlers(logger: Logger, fatalLogger: Logger, on: { onFat
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`The bot could not start: ${redact(e instanceof Error ? e.message : String(e))}\n`);
+  process.stderr.write(`The bot could not start: ${redact(errorText(e))}\n`);
   process.exit(1);
 });

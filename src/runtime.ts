@@ -23,6 +23,7 @@ import type { Readiness } from './slack/http';
 import { createStore, type Store } from './store';
 import type { Schedule } from './store/types';
 import { withTimeout } from './util/deadline';
+import { errorText } from './util/error-text';
 
 export interface Runtime {
   config: Config;
@@ -75,7 +76,9 @@ async function tokenReadiness(tokens: TokenCache): Promise<string> {
 export async function startRuntime(config: Config, logger: Logger, opts: RuntimeOptions = {}): Promise<Runtime> {
   registerConfigSecrets(config);
   const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  const metrics = new Metrics({ processMetrics: true });
+  // The queue is built below (it needs the render pool's size); /metrics reads it only once running.
+  let queueForMetrics: ReportQueue | undefined;
+  const metrics = new Metrics({ processMetrics: true, queue: () => queueForMetrics });
   const store = createStore({ redisUrl: config.REDIS_URL, redisPrefix: config.REDIS_PREFIX, dataDir: config.DATA_DIR });
   await store.ping();
   const charts = createChartRenderer(config.RENDER_THREADS, config.RENDER_CACHE_MB * 1024 * 1024, {
@@ -83,7 +86,7 @@ export async function startRuntime(config: Config, logger: Logger, opts: Runtime
     onCacheHit: () => metrics.chartCacheHits.inc(),
   });
   const queue = new ReportQueue(config.REPORT_CONCURRENCY ?? defaultReportConcurrency(charts.threads), config.REPORT_TIMEOUT_MS);
-  metrics.jobs = queue;
+  queueForMetrics = queue;
   const reports = new ReportService({ charts, queue, logger });
   const { programs: list, defaultName } = await createPrograms(config, opts.env ?? process.env, {
     logger,
@@ -131,13 +134,11 @@ export async function startRuntime(config: Config, logger: Logger, opts: Runtime
     const checks: Record<string, string> = {};
     await withTimeout(store.ping(), 2000, 'store ping').then(
       () => (checks[store.kind] = 'ok'),
-      (e: unknown) => (checks[store.kind] = e instanceof Error ? e.message : String(e)),
+      (e: unknown) => (checks[store.kind] = errorText(e)),
     );
     // Cached state only: readiness never sends WeChat more than one token request per 30 s.
     for (const p of programs.all) checks[`token:${p.name}`] = await tokenReadiness(p.client.tokenCache);
-    checks.slack_token = await withTimeout(slackToken(), 3000, 'Slack auth.test').catch((e: unknown) =>
-      e instanceof Error ? e.message : String(e),
-    );
+    checks.slack_token = await withTimeout(slackToken(), 3000, 'Slack auth.test').catch((e: unknown) => errorText(e));
     // Socket Mode: not ready while the link to Slack is down (commands cannot reach us).
     const socket = bot.connection();
     if (socket !== 'http') {

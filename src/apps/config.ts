@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../config';
+import { errorText } from '../util/error-text';
 
 const appSchema = z
   .object({
@@ -48,9 +49,7 @@ export function loadAppsFile(file: string, env: NodeJS.ProcessEnv): AppsConfig {
     const text = readFileSync(file, 'utf8');
     raw = /\.json$/i.test(file) ? JSON.parse(text) : parseYaml(text);
   } catch (e) {
-    throw new ConfigError(
-      `Invalid configuration:\n  - WECHAT_APPS_FILE ${file} cannot be read: ${e instanceof Error ? e.message : String(e)}`,
-    );
+    throw new ConfigError(`Invalid configuration:\n  - WECHAT_APPS_FILE ${file} cannot be read: ${errorText(e)}`);
   }
   const r = fileSchema.safeParse(raw);
   if (!r.success) {

@@ -69,20 +69,23 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  /** Set by the runtime once its job queue exists. */
-  jobs?: JobCounts;
   readonly reportJobs = new Gauge({
     name: 'wxa_report_jobs',
     help: 'Report jobs (fetch, render, deliver) waiting in the queue and running',
     labelNames: ['state'],
     registers: [this.registry],
     collect: () => {
-      this.reportJobs.set({ state: 'waiting' }, this.jobs?.waiting ?? 0);
-      this.reportJobs.set({ state: 'running' }, this.jobs?.running ?? 0);
+      const q = this.queue?.();
+      this.reportJobs.set({ state: 'waiting' }, q?.waiting ?? 0);
+      this.reportJobs.set({ state: 'running' }, q?.running ?? 0);
     },
   });
 
-  constructor(opts: { processMetrics?: boolean } = {}) {
+  /** The report queue, read when /metrics is collected. */
+  private readonly queue?: () => JobCounts | undefined;
+
+  constructor(opts: { processMetrics?: boolean; queue?: () => JobCounts | undefined } = {}) {
+    this.queue = opts.queue;
     if (opts.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'wxa_' });
   }
 }

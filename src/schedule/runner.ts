@@ -11,6 +11,7 @@ import type { Period } from '../calendar/period';
 import { formatRange } from '../calendar/labels';
 import { reportKind, runKey } from './spec';
 import type { RunNotice, ScheduledDelivery } from './types';
+import { errorText } from '../util/error-text';
 
 export interface RunnerSettings {
   /** How long a claimed run stays ours without renewal; another instance takes over after it. */
@@ -54,7 +55,6 @@ class TakenOver extends Error {}
 /** How a write to the run record ended. */
 type Recorded = 'ok' | 'not_mine' | 'failed';
 
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const complete = (d: DeliveredParts | undefined) => Boolean(d?.ts !== undefined && d.fileIds?.length);
 /** After the inline retries, the last record of a delivered run keeps being tried this long in the background. */
 const SETTLE_WINDOW_MS = 15 * 60_000;
@@ -138,7 +138,7 @@ export class ScheduleRunner {
         maxDelay: retry.maxDelayMs,
         jitter: 'full',
         retry: (e: unknown) => {
-          log.warn({ err: errText(e), attempt, what }, 'store write failed; retrying');
+          log.warn({ err: errorText(e), attempt, what }, 'store write failed; retrying');
           return true;
         },
       },
@@ -156,7 +156,7 @@ export class ScheduleRunner {
       return mine ? 'ok' : 'not_mine';
     } catch (e) {
       log.error(
-        { err: errText(e), attempts: this.storeRetry.attempts, what },
+        { err: errorText(e), attempts: this.storeRetry.attempts, what },
         'store write failed for good; the report is in Slack but the run record is behind',
       );
       return 'failed';
@@ -189,7 +189,7 @@ export class ScheduleRunner {
         },
         (e: unknown) => {
           if (Date.now() + delay > until) {
-            log.error({ err: errText(e) }, 'gave up recording a delivered run: the store stayed unavailable');
+            log.error({ err: errorText(e) }, 'gave up recording a delivered run: the store stayed unavailable');
             return;
           }
           delay = Math.min(delay * 2, 30_000);
@@ -264,7 +264,7 @@ export class ScheduleRunner {
         return { outcome: 'not_ready_notice', key };
       }
       const detail = this.d.delivery.describe(e, key);
-      log.warn({ outcome: 'failed', err: errText(e) }, 'scheduled run failed');
+      log.warn({ outcome: 'failed', err: errorText(e) }, 'scheduled run failed');
       await this.notice(s, { kind: 'failed', scheduleId: s.id, range: formatRange(period), error: e, ref: key }, log);
       await this.record(key, { state: 'failed', detail, leaseUntil: 0 }, log, 'failed mark');
       return { outcome: 'failed', key };
@@ -297,10 +297,10 @@ export class ScheduleRunner {
     if (w.inWindow && !hopeless) {
       const detail = `summary posted; chart failed: ${this.d.delivery.describe(e, key)}`;
       await this.record(key, { state: 'retrying', nextAttemptAt: w.retryAt, detail, leaseUntil: 0, delivered }, log, 'retry mark');
-      log.warn({ outcome: 'retrying', retryAt: w.retryAt, err: errText(e) }, 'summary posted, chart failed; will retry the chart');
+      log.warn({ outcome: 'retrying', retryAt: w.retryAt, err: errorText(e) }, 'summary posted, chart failed; will retry the chart');
       return { outcome: 'retrying', key, retryAt: w.retryAt };
     }
-    log.warn({ outcome: 'failed', err: errText(e), delivered }, 'scheduled run: chart never delivered');
+    log.warn({ outcome: 'failed', err: errorText(e), delivered }, 'scheduled run: chart never delivered');
     await this.notice(
       s,
       { kind: 'chart_missing', scheduleId: s.id, range: formatRange(period), error: e, ref: key, hours: hopeless ? undefined : w.hours },
@@ -319,7 +319,7 @@ export class ScheduleRunner {
     try {
       await this.d.delivery.notice(s.channel, n);
     } catch (e) {
-      log.warn({ err: e instanceof Error ? e.message : String(e) }, 'could not post the notice either');
+      log.warn({ err: errorText(e) }, 'could not post the notice either');
     }
   }
 

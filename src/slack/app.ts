@@ -14,6 +14,7 @@ import { registerListeners } from './listeners';
 import { boltLogger } from './logger';
 import { SocketConnection, type SocketReconnectOptions, type SocketState } from './socket';
 import { InFlight } from '../util/in-flight';
+import { errorText } from '../util/error-text';
 
 export interface BotOptions {
   config: Config;
@@ -66,7 +67,7 @@ function botAuthorization(
         throw new Error(
           code
             ? `Slack refused SLACK_BOT_TOKEN (auth.test: ${code}). Check the token in the app's OAuth & Permissions page.`
-            : `Could not reach Slack to check SLACK_BOT_TOKEN (${e instanceof Error ? e.message : String(e)}). Check the network and SLACK_API_URL.`,
+            : `Could not reach Slack to check SLACK_BOT_TOKEN (${errorText(e)}). Check the network and SLACK_API_URL.`,
         );
       },
     ));

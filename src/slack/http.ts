@@ -5,6 +5,7 @@ import { LRUCache } from 'lru-cache';
 import getRawBody from 'raw-body';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
+import { errorText } from '../util/error-text';
 
 export interface Readiness {
   ok: boolean;
@@ -120,7 +121,7 @@ export function createHttpFront(o: HttpServerOptions): HttpFront {
       if (draining) return json(res, 503, { ok: false, checks: { process: 'shutting down' } });
       void o.ready().then(
         (r) => json(res, r.ok ? 200 : 503, r),
-        (e: unknown) => json(res, 503, { ok: false, checks: { error: e instanceof Error ? e.message : String(e) } }),
+        (e: unknown) => json(res, 503, { ok: false, checks: { error: errorText(e) } }),
       );
       return;
     }
@@ -131,7 +132,7 @@ export function createHttpFront(o: HttpServerOptions): HttpFront {
           res.end(text);
         },
         (e: unknown) => {
-          o.logger.error({ err: e instanceof Error ? e.message : String(e) }, 'metrics collection failed');
+          o.logger.error({ err: errorText(e) }, 'metrics collection failed');
           json(res, 500, { error: 'metrics collection failed' });
         },
       );
@@ -148,7 +149,7 @@ export function createHttpFront(o: HttpServerOptions): HttpFront {
       }
       receivedAt.set(req, performance.now());
       void slackEvent(req, res, o.receiver).catch((e: unknown) => {
-        o.logger.error({ err: e instanceof Error ? e.message : String(e) }, 'Slack request failed in the HTTP front');
+        o.logger.error({ err: errorText(e) }, 'Slack request failed in the HTTP front');
         if (!res.headersSent) json(res, 500, { error: 'internal error' });
       });
       return;

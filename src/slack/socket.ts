@@ -4,6 +4,7 @@ import type { Logger } from '../log';
 import { slackErrorCode } from './errors';
 import { boltLogger } from './logger';
 import { settlesWithin } from '../util/deadline';
+import { errorText } from '../util/error-text';
 
 /** Where the Socket Mode link to Slack stands. */
 export type SocketState = 'connecting' | 'connected' | 'disconnected';
@@ -49,7 +50,7 @@ function describe(e: unknown): string {
   if (e === undefined) return 'the WebSocket closed before Slack said hello';
   const code = slackErrorCode(e);
   if (code) return `apps.connections.open: ${code}`;
-  return e instanceof Error ? e.message : String(e);
+  return errorText(e);
 }
 
 /**

@@ -3,6 +3,7 @@ import { registerSecret } from '../log/redact';
 import { settlesWithin } from '../util/deadline';
 import { claimDecision, dueAt } from './claim';
 import type { RunPatch, RunRecord, Schedule, Store } from './types';
+import { errorText } from '../util/error-text';
 
 const DELETE_IF = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
@@ -58,7 +59,7 @@ export class RedisStore implements Store {
    * (password masked) and what to do, rather than ioredis' "Reached the max retries per request limit".
    */
   private connectionError(e: unknown): Error {
-    const message = e instanceof Error ? e.message : String(e);
+    const message = errorText(e);
     if (/WRONGPASS|NOAUTH|invalid password|invalid username/i.test(message)) {
       return new Error(
         `Redis at ${this.where} (REDIS_URL) refused the credentials (${message.replace(/\.$/, '')}). Put the right user name and password in REDIS_URL (redis://user:password@host:port).`,

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { claimDecision, dueAt } from './claim';
 import { MIGRATIONS } from './migrations';
 import type { RunPatch, RunRecord, Schedule, Store } from './types';
+import { errorText } from '../util/error-text';
 
 /** Brings a database to the latest schema; returns the version it was at. */
 export function migrate(db: Database.Database, upTo = MIGRATIONS.length): number {
@@ -53,7 +54,7 @@ function openFailure(dataDir: string, file: string, e: unknown, what = `the SQLi
       { cause: e },
     );
   }
-  const reason = e instanceof Error ? e.message : String(e);
+  const reason = errorText(e);
   return new StoreOpenError(
     `Could not open ${what} (DATA_DIR is ${dataDir}): ${reason}. Check that DATA_DIR exists, is a directory that ${runningAs()} can write to, and that its disk has free space.`,
     { cause: e },

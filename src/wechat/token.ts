@@ -2,6 +2,7 @@ import type { AxiosInstance } from 'axios';
 import { registerRotatingSecret } from '../log/redact';
 import { WeChatError } from './errors';
 import { requestJson, withRetry, type RetryPolicy, DEFAULT_RETRY } from './http';
+import { errorText } from '../util/error-text';
 
 export interface FetchedToken {
   token: string;
@@ -168,7 +169,7 @@ export class TokenCache {
           return token;
         },
         (e: unknown) => {
-          this.lastFailure = { reason: e instanceof Error ? e.message : String(e), at: this.now() };
+          this.lastFailure = { reason: errorText(e), at: this.now() };
           throw e;
         },
       )

@@ -4,10 +4,11 @@ import { withRequest } from '../../log';
 import { accessRefusal } from '../access';
 import { StorageUnavailableError, userMessage } from '../errors';
 import { extractApp, interpretCommand } from '../interpret';
-import { type CommandArgs, type CommandDeps, commandKit, ephemeral, errText } from './kit';
+import { type CommandArgs, type CommandDeps, commandKit, ephemeral } from './kit';
 import { handlePrograms } from './programs';
 import { handleReport } from './report';
 import { handleSchedule } from './schedule';
+import { errorText } from '../../util/error-text';
 
 export type { CommandDeps } from './kit';
 
@@ -40,7 +41,7 @@ export async function guarded(args: CommandArgs, deps: CommandDeps, requestId: s
     await dispatch(once, deps, requestId);
   } catch (e) {
     const log = deps.logger.child({ command: args.command.command, user: args.command.user_id, channel: args.command.channel_id });
-    log.error({ err: errText(e), storage: e instanceof StorageUnavailableError }, 'command failed before it was answered');
+    log.error({ err: errorText(e), storage: e instanceof StorageUnavailableError }, 'command failed before it was answered');
     deps.metrics.commands.inc({
       command: args.command.command,
       outcome: e instanceof StorageUnavailableError ? 'storage_unavailable' : 'failed',

@@ -6,6 +6,7 @@ import type { ReportService } from '../../reports/service';
 import type { ScheduleService } from '../../schedule/service';
 import type { InFlight } from '../../util/in-flight';
 import type { AccessLists } from '../access';
+import { errorText } from '../../util/error-text';
 import { StorageUnavailableError } from '../errors';
 
 export interface CommandDeps {
@@ -29,7 +30,6 @@ export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 export type Ack = (r: { response_type: 'ephemeral'; text: string }) => Promise<void>;
 
 export const ephemeral = (text: string) => ({ response_type: 'ephemeral' as const, text });
-export const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** What every command listener uses: the timed ack, the outcome counter, the audit line, its logger and request id. */
 export interface CommandKit {
@@ -84,7 +84,7 @@ export async function beforeAck<T>(work: Promise<T>, maybeChanged = false): Prom
   try {
     return await Promise.race([work, late]);
   } catch (e) {
-    throw new StorageUnavailableError(errText(e), { maybeChanged });
+    throw new StorageUnavailableError(errorText(e), { maybeChanged });
   } finally {
     clearTimeout(timer);
   }

@@ -4,7 +4,8 @@ import type { ReportRequest } from '../../reports/model';
 import { deliverReport } from '../deliver';
 import { slackErrorCode, userMessage } from '../errors';
 import { programProblem } from '../replies';
-import { beforeAck, type CommandArgs, type CommandDeps, type CommandKit, ephemeral, errText } from './kit';
+import { beforeAck, type CommandArgs, type CommandDeps, type CommandKit, ephemeral } from './kit';
+import { errorText } from '../../util/error-text';
 
 /** `/retain` and `/visits`: ack at once, then the report through the ReportService into the channel. */
 export async function handleReport(
@@ -56,12 +57,12 @@ export async function handleReport(
       log.info({ outcome: 'posted', ts: delivered.ts, files: delivered.fileIds.length }, 'report delivered');
     } catch (e) {
       outcome = 'failed';
-      log.warn({ outcome, err: errText(e), slackError: slackErrorCode(e) }, 'report failed');
+      log.warn({ outcome, err: errorText(e), slackError: slackErrorCode(e) }, 'report failed');
       try {
         await respond({ ...ephemeral(userMessage(e, requestId)), replace_original: false } as RespondArguments);
       } catch (re) {
         deps.metrics.slackErrors.inc({ method: 'response_url', error: 'respond_failed' });
-        log.warn({ err: errText(re) }, 'could not tell the user (response_url expired?)');
+        log.warn({ err: errorText(re) }, 'could not tell the user (response_url expired?)');
       }
     } finally {
       clearTimeout(still);

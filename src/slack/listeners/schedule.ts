@@ -2,7 +2,8 @@ import type { RespondArguments } from '@slack/bolt';
 import type { ScheduleReply } from '../../schedule/service';
 import { StorageUnavailableError, userMessage } from '../errors';
 import { programProblem } from '../replies';
-import { beforeAck, type CommandArgs, type CommandDeps, type CommandKit, ephemeral, errText } from './kit';
+import { beforeAck, type CommandArgs, type CommandDeps, type CommandKit, ephemeral } from './kit';
+import { errorText } from '../../util/error-text';
 
 export async function handleSchedule(
   words: string[],
@@ -21,7 +22,7 @@ export async function handleSchedule(
     const writes = ['add', 'remove'].includes((words[0] ?? '').toLowerCase());
     reply = await beforeAck(deps.schedules.handle(words, { userId: command.user_id, channelId: command.channel_id, app }), writes);
   } catch (e) {
-    h.log.error({ err: errText(e) }, 'schedule command failed');
+    h.log.error({ err: errorText(e) }, 'schedule command failed');
     await h.ack(ephemeral(userMessage(e, h.requestId)));
     h.count('failed');
     h.audit('failed');
@@ -47,8 +48,8 @@ export async function handleSchedule(
         };
         if (r.outcome !== 'posted') await tell(`Schedule run finished: ${words[r.outcome] ?? r.outcome}.`);
       } catch (e) {
-        h.log.error({ err: errText(e) }, 'manual schedule run failed');
-        await tell(userMessage(e instanceof StorageUnavailableError ? e : new StorageUnavailableError(errText(e)), h.requestId));
+        h.log.error({ err: errorText(e) }, 'manual schedule run failed');
+        await tell(userMessage(e instanceof StorageUnavailableError ? e : new StorageUnavailableError(errorText(e)), h.requestId));
       }
     })(),
   );
