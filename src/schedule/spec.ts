@@ -1,6 +1,5 @@
 import { Cron } from 'croner';
 import type { ReportKind } from '../reports/model';
-import { echo } from '../reports/request';
 import type { Schedule, ScheduleReport } from '../store/types';
 import { isTimeZone } from '../calendar/time-zone';
 import { GRANULARITIES, latestComplete, type Granularity, type Period } from '../calendar/period';
@@ -11,16 +10,13 @@ const WEEKDAY_NAMES = ['Mondays', 'Tuesdays', 'Wednesdays', 'Thursdays', 'Friday
 
 export type ScheduleSpec = Omit<Schedule, 'id' | 'createdBy' | 'createdAt'>;
 
-export function scheduleUsage(): string {
-  return [
-    '*Usage:* `/wxa schedule add [summary|retain|visits] [daily|weekly|monthly] [at HH:MM] [on &lt;weekday&gt;] [tz &lt;IANA zone&gt;] [#channel]`',
-    '• Defaults: weekly summary, Mondays at 10:00 Asia/Shanghai, in this channel. Monthly reports go out on the 1st.',
-    '• `/wxa schedule list` · `/wxa schedule remove &lt;id&gt;` · `/wxa schedule run &lt;id&gt;` (post now)',
-    '• Example: `/wxa schedule add summary weekly at 09:30 on monday tz Europe/Berlin`',
-  ].join('\n');
-}
+/** Why the words are not a schedule; src/slack puts it into words. */
+export type ScheduleSpecProblem =
+  | { reason: 'bad_time' | 'bad_weekday' | 'bad_zone'; given?: string }
+  | { reason: 'plain_channel' | 'unknown_word'; given: string }
+  | { reason: 'weekday_not_weekly' };
 
-type Parsed = { ok: true; spec: ScheduleSpec } | { ok: false; error: string };
+type Parsed = { ok: true; spec: ScheduleSpec } | { ok: false; problem: ScheduleSpecProblem };
 
 /** Reads the words after `/wxa schedule add`. Slack sends a picked channel as <#C123|name>. */
 export function parseScheduleAdd(words: string[], defaults: { channel: string; timezone: string }): Parsed {
@@ -30,7 +26,7 @@ export function parseScheduleAdd(words: string[], defaults: { channel: string; t
   let weekday: number | undefined;
   let timezone = defaults.timezone;
   let channel = defaults.channel;
-  const fail = (error: string): Parsed => ({ ok: false, error: `${error}\n\n${scheduleUsage()}` });
+  const fail = (problem: ScheduleSpecProblem): Parsed => ({ ok: false, problem });
 
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
@@ -40,31 +36,29 @@ export function parseScheduleAdd(words: string[], defaults: { channel: string; t
     else if ((GRANULARITIES as readonly string[]).includes(lower)) granularity = lower as Granularity;
     else if (lower === 'at') {
       const m = next?.match(/^([01]?\d|2[0-3]):([0-5]\d)$/);
-      if (!m) return fail(`${next === undefined ? 'Nothing' : echo(next)} after \`at\` is not a time. Use 24-hour HH:MM, e.g. 09:30.`);
+      if (!m) return fail({ reason: 'bad_time', given: next });
       time = `${m[1].padStart(2, '0')}:${m[2]}`;
       i++;
     } else if (lower === 'on') {
       const day = WEEKDAYS.findIndex((d) => next !== undefined && next.length >= 3 && d.startsWith(next.toLowerCase()));
-      if (day < 0) return fail(`${next === undefined ? 'Nothing' : echo(next)} after \`on\` is not a weekday. Use monday … sunday.`);
+      if (day < 0) return fail({ reason: 'bad_weekday', given: next });
       weekday = day + 1;
       i++;
     } else if (lower === 'tz') {
       if (!next || !isTimeZone(next) || !next.includes('/')) {
-        return fail(
-          `${next === undefined ? 'Nothing' : echo(next)} after \`tz\` is not a time zone I know. Use an IANA name such as Asia/Shanghai or America/New_York.`,
-        );
+        return fail({ reason: 'bad_zone', given: next });
       }
       timezone = next;
       i++;
     } else if (/^<#[CG][A-Z0-9]+(\|[^>]*)?>$/.test(w)) {
       channel = w.slice(2).split(/[|>]/)[0];
     } else if (w.startsWith('#')) {
-      return fail(`Pick the channel from Slack's autocomplete so I get its ID (${echo(w)} came as plain text).`);
+      return fail({ reason: 'plain_channel', given: w });
     } else {
-      return fail(`${echo(w)} is not something I understand in a schedule.`);
+      return fail({ reason: 'unknown_word', given: w });
     }
   }
-  if (weekday !== undefined && granularity !== 'weekly') return fail('`on &lt;weekday&gt;` only applies to weekly schedules.');
+  if (weekday !== undefined && granularity !== 'weekly') return fail({ reason: 'weekday_not_weekly' });
   return { ok: true, spec: { report, granularity, time, weekday: granularity === 'weekly' ? (weekday ?? 1) : null, timezone, channel } };
 }
 

@@ -13,7 +13,7 @@ import {
   MAX_SECTION_TEXT,
   truncate,
 } from './limits';
-import { escapeMrkdwn } from '../reports/request';
+import { escapeMrkdwn } from './text';
 import { localDateTime } from '../calendar/time-zone';
 
 type KnownBlock = types.KnownBlock;

@@ -1,7 +1,7 @@
 import { ProgramUnavailableError } from '../apps/directory';
 import { JobTimeoutError, QueueClosedError } from '../reports/queue';
 import { redact } from '../log';
-import { escapeMrkdwn } from '../reports/request';
+import { escapeMrkdwn } from './text';
 import { WeChatError } from '../wechat/errors';
 import { programProblem } from './replies';
 

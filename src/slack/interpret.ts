@@ -1,4 +1,5 @@
-import { echo, isReportKind, parseReportText, usage } from '../reports/request';
+import { isReportKind, parseReportText } from '../reports/request';
+import { echo, requestProblem, usage } from './text';
 import type { ReportRequest } from '../reports/model';
 
 /** What a command asks for: a report, or a reply to show only to its author (help, usage, errors). */
@@ -31,7 +32,7 @@ export function interpretCommand(command: string, text: string, now: Date): Inte
     const parsed = parseReportText(name, text, now);
     return parsed.ok
       ? { type: 'report', request: parsed.request }
-      : { type: 'reply', text: `${parsed.error}\n\n${usage(name)}`, isError: true };
+      : { type: 'reply', text: `${requestProblem(parsed.problem)}\n\n${usage(name)}`, isError: true };
   }
   if (name === 'wxa') {
     const [sub = '', ...rest] = text.trim().split(/\s+/);

@@ -1,5 +1,5 @@
 import type { ProgramProblem } from '../apps/directory';
-import { echo } from '../reports/request';
+import { echo } from './text';
 
 /** Why no mini program could be chosen, in words for the person who asked. */
 export function programProblem(p: ProgramProblem): string {

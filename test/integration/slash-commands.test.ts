@@ -32,7 +32,7 @@ describe('slash commands end to end (HTTP receiver, WeChat simulator, Slack doub
 
     // The figures must be exactly WeChat's: ask the simulator directly through a fresh client.
     const req = parseReportText('retain', 'weekly 2017-03-06', new Date());
-    if (!req.ok) throw new Error(req.error);
+    if (!req.ok) throw new Error(req.problem.reason);
     const direct = createWeChatClient({ baseUrl: h.sim.url, appid: h.sim.appid, secret: h.sim.secret, tokenMode: 'stable' });
     const data = await fetchReportData(direct, req.request);
     const report = buildReport(req.request, data, { appName: 'x', sandbox: false });

@@ -1,17 +1,18 @@
-import { echo, escapeMrkdwn, parseReportText } from '../../src/reports/request';
+import { parseReportText } from '../../src/reports/request';
+import { echo, escapeMrkdwn, requestProblem } from '../../src/slack/text';
 import { interpretCommand } from '../../src/slack/interpret';
 
 const NOW = new Date('2017-03-20T04:00:00Z'); // Monday 12:00 in Shanghai
 
 function ok(kind: 'retain' | 'visits', text: string) {
   const r = parseReportText(kind, text, NOW);
-  if (!r.ok) throw new Error(`expected ok for "${text}": ${r.error}`);
+  if (!r.ok) throw new Error(`expected ok for "${text}": ${requestProblem(r.problem)}`);
   return r.request;
 }
 function err(text: string): string {
   const r = parseReportText('retain', text, NOW);
   if (r.ok) throw new Error(`expected an error for "${text}"`);
-  return r.error;
+  return requestProblem(r.problem);
 }
 
 describe('parseReportText', () => {

@@ -1,17 +1,18 @@
 import { cronPattern, describeWhen, formatInZone, nextFire, parseScheduleAdd, periodForFire, previousFire } from '../../src/schedule/spec';
+import { scheduleAnswerText } from '../../src/slack/schedule-words';
 import type { Schedule } from '../../src/store/types';
 
 const DEFAULTS = { channel: 'C0HERE', timezone: 'Asia/Shanghai' };
 
 function spec(words: string) {
   const r = parseScheduleAdd(words.split(' ').filter(Boolean), DEFAULTS);
-  if (!r.ok) throw new Error(r.error);
+  if (!r.ok) throw new Error(r.problem.reason);
   return r.spec;
 }
 function error(words: string): string {
   const r = parseScheduleAdd(words.split(' ').filter(Boolean), DEFAULTS);
   if (r.ok) throw new Error(`expected an error for "${words}"`);
-  return r.error;
+  return scheduleAnswerText({ kind: 'bad_spec', problem: r.problem });
 }
 const sched = (o: Partial<Schedule>): Schedule => ({
   id: 's1',

@@ -1,7 +1,7 @@
 import type { RespondArguments } from '@slack/bolt';
 import type { ScheduleReply } from '../../schedule/service';
 import { StorageUnavailableError, userMessage } from '../errors';
-import { programProblem } from '../replies';
+import { scheduleAnswerText } from '../schedule-words';
 import { beforeAck, type CommandArgs, type CommandDeps, type CommandKit, ephemeral } from './kit';
 import { errorText } from '../../util/error-text';
 
@@ -28,7 +28,7 @@ export async function handleSchedule(
     h.audit('failed');
     return;
   }
-  await h.ack(ephemeral(reply.problem ? programProblem(reply.problem) : reply.text));
+  await h.ack(ephemeral(scheduleAnswerText(reply.answer)));
   h.count(reply.outcome);
   h.audit(reply.outcome, { scheduleChange: reply.changed });
   const after = reply.after;
