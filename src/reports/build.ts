@@ -1,5 +1,5 @@
 import { previousPeriod, type Granularity, type Period } from '../calendar/period';
-import { formatRange, isoDate } from '../calendar/labels';
+import { isoDate } from '../calendar/labels';
 import type { DailySummaryItem, RetainResult, RetentionSeries, VisitTrendItem } from '../wechat/types';
 import type { Cohort, Figure, Report, ReportRequest, TrendPoint, Unit } from './model';
 
@@ -89,8 +89,8 @@ export function buildReport(req: ReportRequest, data: ReportData, meta: ReportMe
   const retainEmpty = !data.retain || (data.retain.visitUv.size === 0 && data.retain.visitUvNew.size === 0);
   const empty = current === null && (req.kind === 'visits' || retainEmpty);
   const notes = [...req.notes];
-  if (empty) notes.push(`WeChat returned no data for ${formatRange(period)}.`);
-  else if (current === null) notes.push(`WeChat returned no visit figures for ${formatRange(period)}.`);
+  if (empty) notes.push({ kind: 'no_data', period });
+  else if (current === null) notes.push({ kind: 'no_visits', period });
   return {
     kind: req.kind,
     period,

@@ -8,9 +8,15 @@ export const REPORT_KINDS: readonly ReportKind[] = ['retain', 'visits'];
 export interface ReportRequest {
   kind: ReportKind;
   period: Period;
-  /** Said back to the user, e.g. that a Wednesday was read as its week. */
-  notes: string[];
+  /** Said back to the user, e.g. that a Wednesday was read as its week (worded by src/slack). */
+  notes: ReportNote[];
 }
+
+/** Something the reader should know about a report; src/slack puts it into words. */
+export type ReportNote =
+  | { kind: 'week_of'; date: string; period: Period }
+  | { kind: 'no_data'; period: Period }
+  | { kind: 'no_visits'; period: Period };
 
 export type Unit = 'count' | 'seconds' | 'ratio';
 
@@ -60,7 +66,7 @@ export interface Report {
   summary: { visitTotal: number | null; sharePv: number | null; shareUv: number | null } | null;
   /** True when WeChat returned nothing at all for the period. */
   empty: boolean;
-  notes: string[];
+  notes: ReportNote[];
 }
 
 /** "Weekly retention · 2017-03-06 – 2017-03-12": the report's title in messages, files and charts. */

@@ -7,8 +7,7 @@ import {
   type Granularity,
   type Period,
 } from '../calendar/period';
-import { formatRange, isoDate, weekdayName } from '../calendar/labels';
-import { REPORT_KINDS, type ReportKind, type ReportRequest } from './model';
+import { REPORT_KINDS, type ReportKind, type ReportNote, type ReportRequest } from './model';
 
 /** Why the text is not a report request; src/slack puts it into words. */
 export type RequestProblem =
@@ -44,7 +43,7 @@ function parseDate(token: string): DateParse {
 export function parseReportText(kind: ReportKind, text: string, now: Date): ParseResult {
   const tokens = text.trim().split(/\s+/).filter(Boolean);
   let granularity: Granularity = 'weekly';
-  const notes: string[] = [];
+  const notes: ReportNote[] = [];
   const first = tokens[0]?.toLowerCase();
   if (first && (GRANULARITIES as readonly string[]).includes(first)) {
     granularity = first as Granularity;
@@ -69,7 +68,7 @@ export function parseReportText(kind: ReportKind, text: string, now: Date): Pars
     return { ok: false, problem: { reason: 'not_over', granularity, date: d.date, period, latest: latestComplete(granularity, now) } };
   }
   if (granularity === 'weekly' && period.begin !== d.date) {
-    notes.push(`${isoDate(d.date)} is a ${weekdayName(d.date)}, so this is its week, ${formatRange(period)}.`);
+    notes.push({ kind: 'week_of', date: d.date, period });
   }
   return { ok: true, request: { kind, period, notes } };
 }

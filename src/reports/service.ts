@@ -68,7 +68,7 @@ export class ReportService {
   }
 
   private produce(source: ReportSource, req: ReportRequest, deadline: AbortSignal, logger?: Logger): Promise<ProducedReport> {
-    const key = `${source.name}:${req.kind}:${req.period.granularity}:${req.period.begin}:${req.notes.join('|')}`;
+    const key = `${source.name}:${req.kind}:${req.period.granularity}:${req.period.begin}:${req.notes.map((n) => n.kind).join('|')}`;
     // Past the deadline this caller stops waiting (and delivers nothing); the shared work goes on for others.
     return untilDeadline(
       this.flights.run(key, () => this.fetchAndDraw(source, req, logger ?? this.d.logger)),

@@ -13,7 +13,7 @@ import {
   MAX_SECTION_TEXT,
   truncate,
 } from './limits';
-import { escapeMrkdwn } from './text';
+import { escapeMrkdwn, noteText } from './text';
 import { localDateTime } from '../calendar/time-zone';
 
 type KnownBlock = types.KnownBlock;
@@ -109,7 +109,7 @@ export function renderMessage(r: Report, o: RenderOptions = {}): RenderedMessage
     );
   }
   if (r.kind === 'visits') blocks.push(section(`*Trend*, ${r.trend.length} ${u.noun}s\n${trendTable(r)}`));
-  const notes = r.notes.map(escapeMrkdwn);
+  const notes = r.notes.map(noteText);
   notes.push(`Chart: visit trend over the ${r.trend.length} ${u.noun}s up to ${isoDate(r.period.end)}, posted below.`);
   const generated = generatedLine(o);
   if (generated) notes.push(generated);

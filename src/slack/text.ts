@@ -1,5 +1,5 @@
-import { describeGranularity, formatRange, isoDate } from '../calendar/labels';
-import type { ReportKind } from '../reports/model';
+import { describeGranularity, formatRange, isoDate, weekdayName } from '../calendar/labels';
+import type { ReportKind, ReportNote } from '../reports/model';
 import type { RequestProblem } from '../reports/request';
 
 const MAX_ECHO = 40;
@@ -50,5 +50,17 @@ export function requestProblem(p: RequestProblem): string {
           : `The ${describeGranularity(p.granularity)} ${formatRange(p.period)} is not over yet`;
       return `${what} in China time. The latest complete one is ${formatRange(p.latest)}.`;
     }
+  }
+}
+
+/** A report note in words (nothing in it came from users: dates and labels only). */
+export function noteText(n: ReportNote): string {
+  switch (n.kind) {
+    case 'week_of':
+      return `${isoDate(n.date)} is a ${weekdayName(n.date)}, so this is its week, ${formatRange(n.period)}.`;
+    case 'no_data':
+      return `WeChat returned no data for ${formatRange(n.period)}.`;
+    case 'no_visits':
+      return `WeChat returned no visit figures for ${formatRange(n.period)}.`;
   }
 }

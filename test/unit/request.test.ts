@@ -1,5 +1,5 @@
 import { parseReportText } from '../../src/reports/request';
-import { echo, escapeMrkdwn, requestProblem } from '../../src/slack/text';
+import { echo, escapeMrkdwn, noteText, requestProblem } from '../../src/slack/text';
 import { interpretCommand } from '../../src/slack/interpret';
 
 const NOW = new Date('2017-03-20T04:00:00Z'); // Monday 12:00 in Shanghai
@@ -30,7 +30,7 @@ describe('parseReportText', () => {
   test('a weekly date that is not a Monday means its week, and says so', () => {
     const r = ok('retain', 'weekly 2017-03-08');
     expect(r.period).toMatchObject({ begin: '20170306', end: '20170312' });
-    expect(r.notes.join(' ')).toMatch(/2017-03-08 is a Wednesday/);
+    expect(r.notes.map(noteText).join(' ')).toMatch(/2017-03-08 is a Wednesday/);
     expect(ok('retain', 'weekly 2017-03-06').notes).toEqual([]);
   });
 

@@ -2,6 +2,7 @@ import type { RespondArguments } from '@slack/bolt';
 import { reportTitle } from '../../reports/model';
 import type { ReportRequest } from '../../reports/model';
 import { deliverReport } from '../deliver';
+import { noteText } from '../text';
 import { slackErrorCode, userMessage } from '../errors';
 import { programProblem } from '../replies';
 import { beforeAck, type CommandArgs, type CommandDeps, type CommandKit, ephemeral } from './kit';
@@ -24,7 +25,7 @@ export async function handleReport(
     return;
   }
   const app = resolved.program;
-  const note = request.notes.length ? ` ${request.notes.join(' ')}` : '';
+  const note = request.notes.length ? ` ${request.notes.map(noteText).join(' ')}` : '';
   await ack(ephemeral(`:hourglass_flowing_sand: Preparing the ${reportTitle(request).toLowerCase()} for ${app.displayName}.${note}`));
   audit('accepted', { app: app.name, period: request.period });
 
