@@ -14,3 +14,11 @@ export function programProblem(p: ProgramProblem): string {
       return `Several mini programs are available here: add \`app:&lt;name&gt;\` (${p.choices.map((c) => `\`app:${c}\``).join(', ')}), or have an admin set this channel's default with \`/wxa app default &lt;name&gt;\`.`;
   }
 }
+
+/** The refusal for what only SLACK_ADMIN_USERS may do (schedule changes, channel defaults). */
+export function adminOnly(what: string, adminsConfigured: boolean): string {
+  const how = adminsConfigured
+    ? 'Ask one of them to do it.'
+    : 'No admins are configured yet: set SLACK_ADMIN_USERS to a comma-separated list of Slack user ids.';
+  return `:no_entry: Only the bot's admins (SLACK_ADMIN_USERS) can ${what}. ${how}`;
+}

@@ -1,7 +1,7 @@
 import type { RunRecord } from '../store/types';
 import type { ScheduleAnswer } from '../schedule/service';
 import { describeWhen, formatInZone, type ScheduleSpecProblem } from '../schedule/spec';
-import { programProblem } from './replies';
+import { adminOnly, programProblem } from './replies';
 import { echo } from './text';
 
 export function scheduleUsage(): string {
@@ -50,12 +50,8 @@ export function scheduleAnswerText(a: ScheduleAnswer): string {
   switch (a.kind) {
     case 'usage':
       return `${a.unknown !== undefined ? `${echo(a.unknown)} is not a schedule command.` : 'Which schedule command?'}\n\n${scheduleUsage()}`;
-    case 'not_admin': {
-      const how = a.adminsConfigured
-        ? 'Ask one of them to do it.'
-        : 'No admins are configured yet: set SLACK_ADMIN_USERS to a comma-separated list of Slack user ids.';
-      return `:no_entry: Only the bot's admins (SLACK_ADMIN_USERS) can ${a.action} schedules. ${how}`;
-    }
+    case 'not_admin':
+      return adminOnly(`${a.action} schedules`, a.adminsConfigured);
     case 'need_one_id':
       return `Give exactly one schedule id, e.g. \`/wxa schedule ${a.action} s1a2b3c\`. See \`/wxa schedule list\`.`;
     case 'no_such_schedule':

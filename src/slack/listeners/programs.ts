@@ -1,4 +1,4 @@
-import { programProblem } from '../replies';
+import { adminOnly, programProblem } from '../replies';
 import { beforeAck, type CommandArgs, type CommandDeps, type CommandKit, ephemeral } from './kit';
 
 /** `/wxa app list` and `/wxa app default <name>` (admins). */
@@ -6,7 +6,7 @@ export async function handlePrograms(words: string[], { command }: CommandArgs, 
   const [sub = 'list', name] = words.map((w) => w.toLowerCase());
   if (sub === 'default' && name) {
     if (!deps.admins.has(command.user_id)) {
-      await h.ack(ephemeral(":no_entry: Only the bot's admins (SLACK_ADMIN_USERS) can set a channel's default mini program."));
+      await h.ack(ephemeral(adminOnly("set a channel's default mini program", deps.admins.size > 0)));
       h.count('refused');
       h.audit('refused');
       return;
