@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Piscina } from 'piscina';
 import type { Report } from '../reports/model';
 import type { ChartRenderer } from '../reports/service';
+import { settlesWithin } from '../util/deadline';
 import { renderChart } from './chart';
 
 /** Told of every chart actually drawn (with its time) and every one served from the cache. */
@@ -86,12 +87,24 @@ function createUncachedRenderer(threads: number): ChartRenderer {
     idleTimeout: 60_000,
     niceIncrement: process.platform === 'linux' ? RENDER_NICE : 0,
   });
+  // Each thread loads canvas's native addon as it starts. Ending a thread in the middle of that load
+  // aborts the whole process (a napi fatal error), which a start-up that fails at once (Slack refuses
+  // the token) used to hit. So close() first waits until every thread has passed a barrier.
+  const counter = new Int32Array(new SharedArrayBuffer(4));
+  const barrier = pool as unknown as Piscina<{ counter: Int32Array; n: number }, boolean>;
+  const loaded = Promise.all(Array.from({ length: threads }, () => barrier.run({ counter, n: threads }, { name: 'ready' }))).then(
+    () => undefined,
+    () => undefined,
+  );
   return {
     threads,
     async render(report) {
       const bytes = await pool.run(report);
       return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     },
-    close: () => pool.close(),
+    async close() {
+      await settlesWithin(loaded, 15_000);
+      await pool.close();
+    },
   };
 }

@@ -11,3 +11,17 @@ export default async function render(report: Report): Promise<Uint8Array> {
   await yieldToLoop();
   return png;
 }
+
+/**
+ * Start-up barrier (see pool.ts): each of the pool's `n` threads runs this once, and none returns
+ * before all have arrived, so every thread has loaded canvas by the time the pool may be closed.
+ */
+export function ready({ counter, n }: { counter: Int32Array; n: number }): boolean {
+  Atomics.add(counter, 0, 1);
+  Atomics.notify(counter, 0);
+  const deadline = Date.now() + 10_000;
+  for (let seen = Atomics.load(counter, 0); seen < n && Date.now() < deadline; seen = Atomics.load(counter, 0)) {
+    Atomics.wait(counter, 0, seen, 100);
+  }
+  return true;
+}

@@ -111,3 +111,21 @@ describe('SingleFlight', () => {
     await expect(sf.run('x', async () => 1)).resolves.toBe(1);
   });
 });
+
+describe('closing the render pool right after it starts', () => {
+  // A bot whose start-up fails at once (Slack refuses the token) closes the pool and exits while its
+  // threads may still be loading canvas's native addon; ending a thread mid-load used to abort the
+  // process with a napi fatal error (about 1 run in 20) instead of exit 1 and the reason.
+  test('30 processes that start a pool, close it at once and exit: none aborts', () => {
+    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+    const pool = require.resolve('../../dist/src/render/pool.js');
+    const script = `const { createChartRenderer } = require(${JSON.stringify(pool)});
+      (async () => { const r = createChartRenderer(2, 0); await new Promise((s) => setTimeout(s, Number(process.argv[1]))); await r.close(); process.exit(3); })();`;
+    const outcomes: (number | string | null)[] = [];
+    for (let i = 0; i < 30; i++) {
+      const r = spawnSync(process.execPath, ['-e', script, String((i % 6) * 8)], { encoding: 'utf8', timeout: 20_000 });
+      outcomes.push(/FATAL/.test(r.stderr) ? 'fatal' : (r.status ?? r.signal));
+    }
+    expect(outcomes).toEqual(Array(30).fill(3));
+  }, 120_000);
+});
