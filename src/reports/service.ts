@@ -1,5 +1,4 @@
 import type { Logger } from '../log';
-import { silentLogger } from '../log';
 import type { WeChatClient } from '../wechat/client';
 import { SingleFlight } from '../util/single-flight';
 import { buildReport } from './build';
@@ -68,7 +67,8 @@ export class ReportService {
   }
 
   private produce(source: ReportSource, req: ReportRequest, deadline: AbortSignal, logger?: Logger): Promise<ProducedReport> {
-    const key = `${source.name}:${req.kind}:${req.period.granularity}:${req.period.begin}:${req.notes.map((n) => n.kind).join('|')}`;
+    // The notes are in the key: a Wednesday and a Thursday of one week must not share a note.
+    const key = `${source.name}:${req.kind}:${req.period.granularity}:${req.period.begin}:${JSON.stringify(req.notes)}`;
     // Past the deadline this caller stops waiting (and delivers nothing); the shared work goes on for others.
     return untilDeadline(
       this.flights.run(key, () => this.fetchAndDraw(source, req, logger ?? this.d.logger)),
@@ -77,7 +77,7 @@ export class ReportService {
     );
   }
 
-  private async fetchAndDraw(source: ReportSource, req: ReportRequest, log: Logger = silentLogger): Promise<ProducedReport> {
+  private async fetchAndDraw(source: ReportSource, req: ReportRequest, log: Logger): Promise<ProducedReport> {
     const t0 = Date.now();
     const data = await fetchReportData(source.client, req);
     const t1 = Date.now();

@@ -104,19 +104,3 @@ export function describeWhen(s: Schedule): string {
   if (s.granularity === 'monthly') return `on the 1st of each month at ${s.time} ${s.timezone}`;
   return `${WEEKDAY_NAMES[(s.weekday ?? 1) - 1]} at ${s.time} ${s.timezone}`;
 }
-
-/** "2026-11-30 10:00 (Mon) Asia/Shanghai" */
-export function formatInZone(d: Date, tz: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: tz,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    weekday: 'short',
-    hourCycle: 'h23',
-  }).formatToParts(d);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')} (${get('weekday')}) ${tz}`;
-}

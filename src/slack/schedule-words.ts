@@ -1,6 +1,7 @@
 import type { RunRecord } from '../store/types';
 import type { ScheduleAnswer } from '../schedule/service';
-import { describeWhen, formatInZone, type ScheduleSpecProblem } from '../schedule/spec';
+import { formatInZone } from '../calendar/time-zone';
+import { describeWhen, type ScheduleSpecProblem } from '../schedule/spec';
 import { adminOnly, programProblem } from './replies';
 import { echo } from './text';
 

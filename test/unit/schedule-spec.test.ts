@@ -1,4 +1,5 @@
-import { cronPattern, describeWhen, formatInZone, nextFire, parseScheduleAdd, periodForFire, previousFire } from '../../src/schedule/spec';
+import { formatInZone } from '../../src/calendar/time-zone';
+import { cronPattern, describeWhen, nextFire, parseScheduleAdd, periodForFire, previousFire } from '../../src/schedule/spec';
 import { scheduleAnswerText } from '../../src/slack/schedule-words';
 import type { Schedule } from '../../src/store/types';
 
