@@ -55,9 +55,11 @@ interface World {
   lines: Lines;
   clock: number;
   runner(owner: string, settings?: Partial<RunnerSettings>): ScheduleRunner;
+  /** Closes the store and both doubles (and whatever `cleanup` adds). */
+  close(): Promise<void>;
 }
 
-async function world(store: Store): Promise<World> {
+async function world(store: Store, cleanup: () => unknown = () => undefined): Promise<World> {
   const sim = await startSimulator();
   const slack = await startSlackDouble();
   slack.members.add('C0REPORTS');
@@ -70,6 +72,12 @@ async function world(store: Store): Promise<World> {
     store,
     lines,
     clock: Date.parse('2026-11-23T02:00:00Z'), // Monday 10:00 in Shanghai
+    async close() {
+      await store.close();
+      await slack.close();
+      await sim.close();
+      await cleanup();
+    },
     runner(owner, settings = {}) {
       return new ScheduleRunner({
         store,
@@ -90,6 +98,12 @@ async function world(store: Store): Promise<World> {
   return w;
 }
 
+/** A world on a SQLite file in a temporary directory of its own, removed on close. */
+function sqliteWorld(): Promise<World> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'wxa-once-'));
+  return world(new SqliteStore(path.join(dir, 'wxa.sqlite')), () => rmSync(dir, { recursive: true, force: true }));
+}
+
 const period = (w: World) => periodForFire(schedule, new Date(w.clock));
 const posts = (w: World) => w.slack.callsTo('chat.postMessage');
 const charts = (w: World) => w.slack.callsTo('files.completeUploadExternal');
@@ -103,14 +117,9 @@ describeFullDisk('a scheduled report is posted once when the disk fills up (SQLi
   let w: World;
   beforeEach(async () => {
     disk = mountSmallDisk(8);
-    w = await world(new SqliteStore(path.join(disk.dir, 'wxa.sqlite')));
+    w = await world(new SqliteStore(path.join(disk.dir, 'wxa.sqlite')), () => disk.unmount());
   });
-  afterEach(async () => {
-    await w.store.close();
-    await w.slack.close();
-    await w.sim.close();
-    disk.unmount();
-  });
+  afterEach(() => w.close());
 
   test('the disk fills right after the summary is posted and frees up during the retries: one summary, one chart, no failure notice, the run recorded', async () => {
     w.slack.gate('chat.postMessage', async () => disk.fill());
@@ -176,18 +185,11 @@ describeFullDisk('a scheduled report is posted once when the disk fills up (SQLi
 });
 
 describe('scheduled failure notices', () => {
-  let dir: string;
   let w: World;
   beforeEach(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'wxa-notice-'));
-    w = await world(new SqliteStore(path.join(dir, 'wxa.sqlite')));
+    w = await sqliteWorld();
   });
-  afterEach(async () => {
-    await w.store.close();
-    await w.slack.close();
-    await w.sim.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => w.close());
 
   test("WeChat's errmsg in a public notice is escaped: no channel ping, no disguised link", async () => {
     w.sim.inject('datacube', { type: 'errcode', errcode: 47001, errmsg: '<!channel> <https://evil.example|reset here>' }, 10);
@@ -200,18 +202,11 @@ describe('scheduled failure notices', () => {
 });
 
 describe('the summary is posted but the chart is not', () => {
-  let dir: string;
   let w: World;
   beforeEach(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'wxa-part-'));
-    w = await world(new SqliteStore(path.join(dir, 'wxa.sqlite')));
+    w = await sqliteWorld();
   });
-  afterEach(async () => {
-    await w.store.close();
-    await w.slack.close();
-    await w.sim.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => w.close());
 
   test('a failed upload is retried later with the chart only; nobody is told the report failed', async () => {
     w.slack.fail('files.getUploadURLExternal', { status: 500 });
@@ -252,14 +247,9 @@ describeRedis('a scheduled report is posted once through a Redis restart', () =>
   let w: World;
   beforeEach(async () => {
     redis = await startPrivateRedis();
-    w = await world(new RedisStore(redis.url, testPrefix()));
+    w = await world(new RedisStore(redis.url, testPrefix()), () => redis.close());
   });
-  afterEach(async () => {
-    await w.store.close();
-    await w.slack.close();
-    await w.sim.close();
-    await redis.close();
-  });
+  afterEach(() => w.close());
 
   test('Redis goes down right after the summary is posted and comes back during the retries: one summary, one chart, no notice, the run recorded', async () => {
     let restarted: Promise<void> | undefined;

@@ -11,20 +11,25 @@ const FAST = { attempts: 4, initialDelayMs: 1, maxDelayMs: 5 };
 const NOW = new Date('2017-03-20T04:00:00Z');
 const WEEK = { beginDate: '20170306', endDate: '20170312' };
 
+/** The client every test here uses: the simulator's app, fast retries, the clock at NOW. */
+function clientFor(sim: WeChatSimulator): WeChatClient {
+  return createWeChatClient({
+    baseUrl: sim.url,
+    appid: sim.appid,
+    secret: sim.secret,
+    tokenMode: 'stable',
+    retry: FAST,
+    now: () => NOW,
+    timeoutMs: 1000,
+  });
+}
+
 describe('WeChatClient against the simulator', () => {
   let sim: WeChatSimulator;
   let client: WeChatClient;
   beforeEach(async () => {
     sim = await startSimulator({ now: () => NOW });
-    client = createWeChatClient({
-      baseUrl: sim.url,
-      appid: sim.appid,
-      secret: sim.secret,
-      tokenMode: 'stable',
-      retry: FAST,
-      now: () => NOW,
-      timeoutMs: 1000,
-    });
+    client = clientFor(sim);
   });
   afterEach(() => sim.close());
 
@@ -208,15 +213,7 @@ describe('the ENDPOINTS table drives the client and the simulator', () => {
   let client: WeChatClient;
   beforeEach(async () => {
     sim = await startSimulator({ now: () => NOW });
-    client = createWeChatClient({
-      baseUrl: sim.url,
-      appid: sim.appid,
-      secret: sim.secret,
-      tokenMode: 'stable',
-      retry: FAST,
-      now: () => NOW,
-      timeoutMs: 1000,
-    });
+    client = clientFor(sim);
   });
   afterEach(() => sim.close());
 
