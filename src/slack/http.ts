@@ -18,7 +18,7 @@ export interface HttpServerOptions {
   metrics: Metrics;
   ready: () => Promise<Readiness>;
   logger: Logger;
-  /** Verifies signatures here too, so a replayed request can be recognised (HTTP mode). */
+  /** Slack's requests are verified here, once (HTTP mode; Bolt's receiver has its own check off). */
   signingSecret?: string;
   /** Slack requests timestamped further ahead than this are refused (Bolt only refuses old ones). */
   maxFutureSkewSec?: number;
@@ -84,29 +84,37 @@ export function createHttpFront(o: HttpServerOptions): HttpFront {
     }
     const text = raw.toString('utf8');
     const contentType = req.headers['content-type'];
+    // Slack's connectivity check is unsigned: only `ssl_check=1` goes on (as Bolt does), nothing smuggled.
+    if (contentType === 'application/x-www-form-urlencoded' && parseQuery(text).ssl_check === '1') {
+      (req as http.IncomingMessage & { rawBody?: Buffer }).rawBody = Buffer.from('ssl_check=1');
+      await receiver.requestListener(req, res);
+      return;
+    }
+    // The one signature check (Bolt's own is off, see app.ts): signed by Slack and under 5 minutes old.
     const signature = req.headers['x-slack-signature'];
+    const ts = Number(req.headers['x-slack-request-timestamp']);
     const signed =
       o.signingSecret !== undefined &&
       typeof signature === 'string' &&
       isValidSlackRequest({
         signingSecret: o.signingSecret,
         body: text,
-        headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': Number(req.headers['x-slack-request-timestamp']) },
+        headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': ts },
       });
-    if (signed) {
-      if (seen.has(signature)) {
-        o.logger.warn('dropped a replayed Slack request (same signature seen in the last 5 minutes)');
-        return json(res, 401, { error: 'replayed request' });
-      }
-      // Remembered until Bolt would refuse the request as too old anyway (its timestamp + 5 minutes).
-      const ts = Number(req.headers['x-slack-request-timestamp']);
-      seen.set(signature, true, { ttl: Math.max(1000, ts * 1000 + REPLAY_WINDOW_MS - Date.now()) });
-      if (!slackBodyShapeOk(contentType, text)) {
-        o.logger.warn({ contentType }, 'refused a signed Slack request whose body is not a JSON object');
-        return json(res, 400, { error: 'malformed body' });
-      }
+    if (!signed) {
+      o.logger.warn('refused a Slack request with a missing, wrong or stale signature');
+      return json(res, 401, { error: 'invalid signature' });
     }
-    // Unsigned requests go on so Bolt answers them as it does (401, or ssl_check).
+    if (seen.has(signature)) {
+      o.logger.warn('dropped a replayed Slack request (same signature seen in the last 5 minutes)');
+      return json(res, 401, { error: 'replayed request' });
+    }
+    // Remembered until the request is too old to pass the check anyway (its timestamp + 5 minutes).
+    seen.set(signature, true, { ttl: Math.max(1000, ts * 1000 + REPLAY_WINDOW_MS - Date.now()) });
+    if (!slackBodyShapeOk(contentType, text)) {
+      o.logger.warn({ contentType }, 'refused a signed Slack request whose body is not a JSON object');
+      return json(res, 400, { error: 'malformed body' });
+    }
     (req as http.IncomingMessage & { rawBody?: Buffer }).rawBody = raw;
     await receiver.requestListener(req, res);
   };

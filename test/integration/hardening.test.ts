@@ -46,6 +46,18 @@ describe('hostile requests to the HTTP front', () => {
     expect((await fetch(`${h.baseUrl}/healthz`)).status).toBe(200);
   });
 
+  test("Slack's unsigned ssl_check is answered, and a command smuggled into it is not run", async () => {
+    const smuggled = `ssl_check=1&${commandBody({ command: '/retain', text: 'weekly 2017-03-06', response_url: h.slack.responseUrl('smuggled') })}`;
+    const r = await post(h, smuggled, { sign: false });
+    expect(r.status).toBe(200);
+    expect(
+      (await post(h, commandBody({ command: '/retain', text: 'weekly', response_url: h.slack.responseUrl() }), { sign: false })).status,
+    ).toBe(401);
+    await h.runtime.bot.settle(2000);
+    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);
+    expect(h.sim.stats.datacubeRequests).toBe(0);
+  });
+
   test('a replayed signed request (same body and signature) is dropped; the command runs once', async () => {
     const body = commandBody({ command: '/retain', text: 'weekly 2017-03-06', response_url: h.slack.responseUrl('replay') });
     const ts = Math.floor(Date.now() / 1000);
