@@ -95,11 +95,13 @@ export async function startRuntime(config: Config, logger: Logger, opts: Runtime
   });
   const programs = new ProgramDirectory(list, store, defaultName);
   const schedLog = logger.child({ component: 'scheduler' });
+  // One Web API client for work no command waits on: scheduled posts and the readiness token check.
+  const slack = createWebClient(config, logger);
   const runner = new ScheduleRunner({
     store,
     programs,
     reports,
-    delivery: slackScheduledDelivery(createWebClient(config, logger), { metrics, timezone: config.REPORT_TIMEZONE }),
+    delivery: slackScheduledDelivery(slack, { metrics, timezone: config.REPORT_TIMEZONE }),
     metrics,
     logger: schedLog,
     owner,
@@ -129,7 +131,7 @@ export async function startRuntime(config: Config, logger: Logger, opts: Runtime
     defaultTimezone: config.REPORT_TIMEZONE,
   });
 
-  const slackToken = slackTokenCheck(createWebClient(config, logger));
+  const slackToken = slackTokenCheck(slack);
   const ready = async (): Promise<Readiness> => {
     const checks: Record<string, string> = {};
     await withTimeout(store.ping(), 2000, 'store ping').then(
