@@ -33,8 +33,14 @@ export function resultTtlMs(p: Period, now: Date): number | undefined {
 /** An answer with nothing in it is never cached: it may be "not ready yet" in disguise. */
 export function isEmptyAnswer(o: Record<string, unknown>): boolean {
   if (Array.isArray(o.list)) return o.list.length === 0;
-  const a = o.visit_uv ?? o.visitUv;
-  const b = o.visit_uv_new ?? o.visitUvNew;
-  if (Array.isArray(a) || Array.isArray(b)) return (Array.isArray(a) ? a.length : 0) + (Array.isArray(b) ? b.length : 0) === 0;
+  // wxa/business/performance/boot: data.body.tables
+  const data = o.data as { body?: { tables?: unknown } } | undefined;
+  if (typeof data === 'object' && data !== null) return !Array.isArray(data.body?.tables) || data.body.tables.length === 0;
+  const groups = [o.visit_uv ?? o.visitUv, o.visit_uv_new ?? o.visitUvNew];
+  if (groups.some(Array.isArray)) return groups.every((g) => !Array.isArray(g) || g.length === 0);
+  // A user portrait: two objects of lists (province, city, ...); empty when every list is.
+  if (groups.some((g) => typeof g === 'object' && g !== null)) {
+    return groups.every((g) => typeof g !== 'object' || g === null || Object.values(g).every((l) => !Array.isArray(l) || l.length === 0));
+  }
   return false;
 }

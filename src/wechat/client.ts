@@ -1,10 +1,11 @@
 import type { AxiosInstance } from 'axios';
+import PQueue from 'p-queue';
 import type { Logger } from '../log';
 import { silentLogger } from '../log';
 import { WeChatError } from './errors';
 import { createHttp, requestJson, withRetry, DEFAULT_RETRY, type RetryPolicy } from './http';
-import { PeriodError, type Granularity, type Period } from '../calendar/period';
-import { assertQueryable } from '../calendar/queryable';
+import { addDays, PeriodError, type Granularity, type Period } from '../calendar/period';
+import { assertQueryable, assertSpan } from '../calendar/queryable';
 import { isEmptyAnswer, resultTtlMs, type ResultCache } from './cache';
 import {
   ClassicTokenProvider,
@@ -15,7 +16,16 @@ import {
   type TokenMode,
 } from './token';
 import { ENDPOINTS, endpointFor, type EndpointKey, type EndpointResult } from './endpoints';
-import type { DailySummaryResult, RetainResult, VisitTrendResult } from './types';
+import { parsePerformance } from './parse';
+import type {
+  DailySummaryResult,
+  PerformanceResult,
+  RetainResult,
+  UserPortraitResult,
+  VisitDistributionResult,
+  VisitPageResult,
+  VisitTrendResult,
+} from './types';
 
 /** Same shape as the cloud-call request in WeChat's docs. */
 export interface DateRange {
@@ -33,15 +43,30 @@ export interface WeChatClientOptions {
   onCall?: (endpoint: string, errcode: number) => void;
   /** Datacube answers kept between calls; see isFinal for how long. */
   results?: ResultCache;
+  /** Calls started per minute at most, to stay under WeChat's per-minute quota (errcode 45011). Default 600. */
+  callsPerMinute?: number;
+  /** The quota's window; a minute, shorter only in tests. */
+  quotaWindowMs?: number;
 }
+
+export const DEFAULT_WECHAT_CALLS_PER_MINUTE = 600;
 
 /** The analytics API of one mini program. Knows nothing of Slack or charts. */
 export class WeChatClient {
   private readonly retry: RetryPolicy;
   private readonly now: () => Date;
   private readonly log: Logger;
+  /**
+   * Bounds how many calls (not cache hits) start per minute. Not how many run at once: a call
+   * that hangs must not hold up other reports' calls (each report bounds its own fan-out).
+   */
+  private readonly quota: PQueue;
 
   constructor(private readonly opts: WeChatClientOptions) {
+    this.quota = new PQueue({
+      intervalCap: opts.callsPerMinute ?? DEFAULT_WECHAT_CALLS_PER_MINUTE,
+      interval: opts.quotaWindowMs ?? 60_000,
+    });
     this.retry = opts.retry ?? DEFAULT_RETRY;
     this.now = opts.now ?? (() => new Date());
     this.log = opts.logger ?? silentLogger;
@@ -57,7 +82,7 @@ export class WeChatClient {
    */
   async fetch<K extends EndpointKey>(key: K, r: DateRange): Promise<EndpointResult<K>> {
     const ep = ENDPOINTS[key];
-    return ep.parse(await this.call(ep.path, ep.granularity, r));
+    return ep.parse(await this.call(ep.path, ep.granularity, r, ep.spans));
   }
 
   getDailyRetain(r: DateRange): Promise<RetainResult> {
@@ -92,21 +117,71 @@ export class WeChatClient {
     return this.fetch(endpointFor('visitTrend', p.granularity), { beginDate: p.begin, endDate: p.end });
   }
 
-  private async call(endpoint: string, granularity: Granularity, r: DateRange): Promise<Record<string, unknown>> {
-    const period: Period = { granularity, begin: r.beginDate, end: r.endDate };
+  /**
+   * One performance module (see PERF_MODULES) over begin..end (at most 30 days, ending at most
+   * yesterday), for all networks, device levels and platforms.
+   */
+  async getPerformance(module: number, begin: string, end: string): Promise<PerformanceResult> {
+    const now = this.now();
     try {
-      assertQueryable(period, this.now());
+      assertSpan(
+        begin,
+        end,
+        Array.from({ length: PERF_MAX_DAYS }, (_, i) => i + 1),
+        now,
+      );
     } catch (e) {
       if (e instanceof PeriodError) throw new WeChatError('bad_dates', `${e.message}. No call was made to WeChat.`);
       throw e;
     }
-    const cacheKey = `${endpoint}:${r.beginDate}:${r.endDate}`;
+    const body = { module, time: { begin_timestamp: chinaMidnight(begin), end_timestamp: chinaMidnight(end) }, params: [] };
+    const last: Period = { granularity: 'daily', begin: end, end };
+    return parsePerformance(await this.request(PERFORMANCE_PATH, body, `${PERFORMANCE_PATH}:${module}:${begin}:${end}`, last));
+  }
+
+  /** One day's visit distribution (sources, stay time, depth). */
+  getVisitDistribution(date: string): Promise<VisitDistributionResult> {
+    return this.fetch('visitDistribution', { beginDate: date, endDate: date });
+  }
+
+  /** One day's pages. */
+  getVisitPages(date: string): Promise<VisitPageResult> {
+    return this.fetch('visitPage', { beginDate: date, endDate: date });
+  }
+
+  /** The user portrait of the `days` (1, 7 or 30) ending with `end`. */
+  getUserPortrait(end: string, days: number): Promise<UserPortraitResult> {
+    return this.fetch('userPortrait', { beginDate: addDays(end, 1 - days), endDate: end });
+  }
+
+  private async call(
+    endpoint: string,
+    granularity: Granularity,
+    r: DateRange,
+    spans?: readonly number[],
+  ): Promise<Record<string, unknown>> {
+    // A span's answer stops changing like its last day's; a natural period like itself.
+    const period: Period = spans
+      ? { granularity: 'daily', begin: r.endDate, end: r.endDate }
+      : { granularity, begin: r.beginDate, end: r.endDate };
+    try {
+      if (spans) assertSpan(r.beginDate, r.endDate, spans, this.now());
+      else assertQueryable(period, this.now());
+    } catch (e) {
+      if (e instanceof PeriodError) throw new WeChatError('bad_dates', `${e.message}. No call was made to WeChat.`);
+      throw e;
+    }
+    return this.request(endpoint, { begin_date: r.beginDate, end_date: r.endDate }, `${endpoint}:${r.beginDate}:${r.endDate}`, period);
+  }
+
+  /** A checked call: from the result cache, or POSTed (retried, token refreshed once), then cached by `period`'s age. */
+  private async request(endpoint: string, body: object, cacheKey: string, period: Period): Promise<Record<string, unknown>> {
     const hit = await this.cacheGet(cacheKey);
     if (hit) return hit;
-    const body = { begin_date: r.beginDate, end_date: r.endDate };
     const started = Date.now();
     try {
-      const out = await withRetry(() => this.callWithFreshToken(endpoint, body), this.retry);
+      // Each attempt counts against the quota, retries too.
+      const out = await withRetry(() => this.quota.add(() => this.callWithFreshToken(endpoint, body)), this.retry);
       this.log.debug({ endpoint, ms: Date.now() - started }, 'wechat call ok');
       if (this.opts.results && !isEmptyAnswer(out)) {
         await this.opts.results.set(cacheKey, out, resultTtlMs(period, this.now())).catch((e: unknown) => {
@@ -161,7 +236,12 @@ export class WeChatClient {
     try {
       const out = await requestJson(
         this.opts.http,
-        { method: 'POST', url: `/datacube/${endpoint}`, params: { access_token: token }, data: body },
+        {
+          method: 'POST',
+          url: endpoint.includes('/') ? `/${endpoint}` : `/datacube/${endpoint}`,
+          params: { access_token: token },
+          data: body,
+        },
         endpoint,
       );
       this.opts.onCall?.(endpoint, 0);
@@ -171,6 +251,20 @@ export class WeChatClient {
       throw e;
     }
   }
+}
+
+/** WeChat's performance endpoint (not under /datacube). */
+export const PERFORMANCE_PATH = 'wxa/business/performance/boot';
+
+/** The longest span wxa/business/performance/boot accepts ("时间跨度不能超过30天"). */
+export const PERF_MAX_DAYS = 30;
+
+/** Its `module` codes: launch time by stage, page-switch time, memory, memory anomalies. */
+export const PERF_MODULES = { launch: 10017, pageSwitch: 10021, memory: 10022, memoryAnomaly: 10023 } as const;
+
+/** Unix seconds of 00:00 China time on a yyyymmdd date: how the performance endpoint takes its days. */
+export function chinaMidnight(yyyymmdd: string): number {
+  return (Date.UTC(+yyyymmdd.slice(0, 4), +yyyymmdd.slice(4, 6) - 1, +yyyymmdd.slice(6, 8)) - 8 * 3600_000) / 1000;
 }
 
 export interface WeChatSettings {
@@ -187,6 +281,8 @@ export interface WeChatSettings {
   onCall?: (endpoint: string, errcode: number) => void;
   sharedTokens?: SharedTokenStore;
   results?: ResultCache;
+  callsPerMinute?: number;
+  quotaWindowMs?: number;
 }
 
 /** Builds the client and its token cache from settings. */
@@ -199,7 +295,17 @@ export function createWeChatClient(s: WeChatSettings): WeChatClient {
         ? new ClassicTokenProvider(http, required(s.appid, 'WECHAT_APPID'), required(s.secret, 'WECHAT_SECRET'))
         : new StableTokenProvider(http, required(s.appid, 'WECHAT_APPID'), required(s.secret, 'WECHAT_SECRET'));
   const tokens = new TokenCache(provider, { retry: s.retry, onFetch: s.onTokenFetch, shared: s.sharedTokens });
-  return new WeChatClient({ http, tokens, retry: s.retry, now: s.now, logger: s.logger, onCall: s.onCall, results: s.results });
+  return new WeChatClient({
+    http,
+    tokens,
+    retry: s.retry,
+    now: s.now,
+    logger: s.logger,
+    onCall: s.onCall,
+    results: s.results,
+    callsPerMinute: s.callsPerMinute,
+    quotaWindowMs: s.quotaWindowMs,
+  });
 }
 
 function required(v: string | undefined, name: string): string {

@@ -1,5 +1,5 @@
 import type { Granularity } from '../calendar/period';
-import { parseDailySummary, parseRetain, parseVisitTrend } from './parse';
+import { parseDailySummary, parseRetain, parseUserPortrait, parseVisitDistribution, parseVisitPage, parseVisitTrend } from './parse';
 import type { EndpointKind, ResultOfKind } from './types';
 
 /**
@@ -12,6 +12,8 @@ export type EndpointRow = {
     readonly path: string;
     readonly granularity: Granularity;
     readonly kind: S;
+    /** Set when the dates are a span of one of these many days ending at most yesterday, not one natural period. */
+    readonly spans?: readonly number[];
     readonly parse: (raw: unknown) => ResultOfKind[S];
   };
 }[EndpointKind];
@@ -28,6 +30,20 @@ const ROWS = {
   weeklyVisitTrend: { path: 'getweanalysisappidweeklyvisittrend', granularity: 'weekly', kind: 'visitTrend', parse: parseVisitTrend },
   monthlyVisitTrend: { path: 'getweanalysisappidmonthlyvisittrend', granularity: 'monthly', kind: 'visitTrend', parse: parseVisitTrend },
   dailySummary: { path: 'getweanalysisappiddailysummarytrend', granularity: 'daily', kind: 'dailySummary', parse: parseDailySummary },
+  visitDistribution: {
+    path: 'getweanalysisappidvisitdistribution',
+    granularity: 'daily',
+    kind: 'visitDistribution',
+    parse: parseVisitDistribution,
+  },
+  visitPage: { path: 'getweanalysisappidvisitpage', granularity: 'daily', kind: 'visitPage', parse: parseVisitPage },
+  userPortrait: {
+    path: 'getweanalysisappiduserportrait',
+    granularity: 'daily',
+    kind: 'userPortrait',
+    spans: [1, 7, 30],
+    parse: parseUserPortrait,
+  },
 } as const satisfies Record<string, EndpointRow>;
 
 export type EndpointKey = keyof typeof ROWS;
@@ -47,6 +63,7 @@ export const ENDPOINTS: {
     path: string;
     granularity: Granularity;
     kind: EndpointKind;
+    spans?: readonly number[];
     parse: (raw: unknown) => EndpointResult<K>;
   }>;
 } = ROWS;

@@ -1,4 +1,20 @@
-import type { DailySummaryItem, DailySummaryResult, RetainResult, RetentionSeries, VisitTrendItem, VisitTrendResult } from './types';
+import type {
+  DailySummaryItem,
+  DailySummaryResult,
+  DistributionItem,
+  PerformanceResult,
+  PerformanceTable,
+  PortraitEntry,
+  PortraitGroup,
+  RetainResult,
+  RetentionSeries,
+  UserPortraitResult,
+  VisitDistributionResult,
+  VisitPageItem,
+  VisitPageResult,
+  VisitTrendItem,
+  VisitTrendResult,
+} from './types';
 
 // WeChat omits keys, metrics and whole lists in practice; every field is optional here and a
 // missing number stays null so reports can say "n/a" instead of a false 0.
@@ -74,5 +90,121 @@ export function parseDailySummary(raw: unknown): DailySummaryResult {
         shareUv: toNumber(field(o, 'share_uv')),
       }),
     ),
+  };
+}
+
+function items(v: unknown): DistributionItem[] {
+  if (!Array.isArray(v)) return [];
+  const out: DistributionItem[] = [];
+  for (const e of v) {
+    if (!isObject(e)) continue;
+    const key = toNumber(e.key);
+    const value = toNumber(e.value);
+    if (key !== null && value !== null && Number.isInteger(key)) out.push({ key, value });
+  }
+  return out;
+}
+
+/** Distribution groups by their `index`; an unknown index is ignored, an unknown key inside one is kept. */
+export function parseVisitDistribution(raw: unknown): VisitDistributionResult {
+  const o = isObject(raw) ? raw : {};
+  const group = (index: string): DistributionItem[] => {
+    const g = list(raw).find((e) => e.index === index);
+    return g ? items(field(g, 'item_list')) : [];
+  };
+  return {
+    refDate: toStr(field(o, 'ref_date')),
+    sourceSessions: group('access_source_session_cnt'),
+    sourceVisitors: group('access_source_visit_uv'),
+    stayTime: group('access_staytime_info'),
+    depth: group('access_depth_info'),
+  };
+}
+
+export function parseVisitPage(raw: unknown): VisitPageResult {
+  const o = isObject(raw) ? raw : {};
+  return {
+    refDate: toStr(field(o, 'ref_date')),
+    list: list(raw)
+      .map(
+        (e): VisitPageItem => ({
+          pagePath: toStr(field(e, 'page_path')),
+          pageVisitPv: toNumber(field(e, 'page_visit_pv')),
+          pageVisitUv: toNumber(field(e, 'page_visit_uv')),
+          pageStaytimePv: toNumber(field(e, 'page_staytime_pv')),
+          entrypagePv: toNumber(field(e, 'entrypage_pv')),
+          exitpagePv: toNumber(field(e, 'exitpage_pv')),
+          pageSharePv: toNumber(field(e, 'page_share_pv')),
+          pageShareUv: toNumber(field(e, 'page_share_uv')),
+        }),
+      )
+      .filter((p) => p.pagePath !== ''),
+  };
+}
+
+/** The docs call the count `access_source_visit_uv`; the real answers call it `value`. Both are read. */
+function portraitEntries(v: unknown): PortraitEntry[] {
+  if (!Array.isArray(v)) return [];
+  const out: PortraitEntry[] = [];
+  for (const e of v) {
+    if (!isObject(e)) continue;
+    const value = toNumber(e.value ?? field(e, 'access_source_visit_uv'));
+    if (value === null) continue;
+    out.push({ id: toNumber(e.id), name: toStr(e.name), value });
+  }
+  return out;
+}
+
+function portraitGroup(v: unknown): PortraitGroup {
+  const o = isObject(v) ? v : {};
+  return {
+    province: portraitEntries(o.province),
+    city: portraitEntries(o.city),
+    genders: portraitEntries(o.genders),
+    platforms: portraitEntries(o.platforms),
+    devices: portraitEntries(o.devices),
+    ages: portraitEntries(o.ages),
+  };
+}
+
+export function parseUserPortrait(raw: unknown): UserPortraitResult {
+  const o = isObject(raw) ? raw : {};
+  return {
+    refDate: toStr(field(o, 'ref_date')),
+    visitUvNew: portraitGroup(field(o, 'visit_uv_new')),
+    visitUv: portraitGroup(field(o, 'visit_uv')),
+  };
+}
+
+/** `data` (and `data.body`) are objects in every known answer; a string is parsed once, in case. */
+function objectOrParsed(v: unknown): Json {
+  if (isObject(v)) return v;
+  if (typeof v === 'string') {
+    try {
+      const o: unknown = JSON.parse(v);
+      return isObject(o) ? o : {};
+    } catch {
+      return {};
+    }
+  }
+  return {};
+}
+
+/** wxa/business/performance/boot: `data.body.tables[{id, zh, lines:[{fields:[{refdate, value}]}]}]`, values as strings. */
+export function parsePerformance(raw: unknown): PerformanceResult {
+  const body = objectOrParsed(objectOrParsed(isObject(raw) ? raw.data : undefined).body);
+  const tables = Array.isArray(body.tables) ? body.tables.filter(isObject) : [];
+  return {
+    tables: tables.map((t) => {
+      const lines = Array.isArray(t.lines) ? t.lines.filter(isObject) : [];
+      const points: PerformanceTable['points'] = [];
+      for (const line of lines) {
+        for (const f of Array.isArray(line.fields) ? line.fields.filter(isObject) : []) {
+          const date = toStr(f.refdate ?? f.ref_date);
+          if (/^\d{8}$/.test(date)) points.push({ date, value: toNumber(f.value) });
+        }
+      }
+      return { id: toStr(t.id), zh: toStr(t.zh), points };
+    }),
   };
 }

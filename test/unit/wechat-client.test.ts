@@ -262,6 +262,9 @@ describe('the ENDPOINTS table drives the client and the simulator', () => {
       weeklyVisitTrend: 'weekly visitTrend getweanalysisappidweeklyvisittrend',
       monthlyVisitTrend: 'monthly visitTrend getweanalysisappidmonthlyvisittrend',
       dailySummary: 'daily dailySummary getweanalysisappiddailysummarytrend',
+      visitDistribution: 'daily visitDistribution getweanalysisappidvisitdistribution',
+      visitPage: 'daily visitPage getweanalysisappidvisitpage',
+      userPortrait: 'daily userPortrait getweanalysisappiduserportrait',
     });
     expect(() => endpointFor('dailySummary', 'weekly')).toThrow(/no weekly dailySummary endpoint/);
   });
