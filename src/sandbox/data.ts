@@ -3,9 +3,11 @@ import { addDays, isComplete, nextPeriod, type Granularity, type Period } from '
 // Deterministic, plausible analytics: the same date always gives the same figures, so demos,
 // tests and screenshots are reproducible. Figures grow slowly, peak on weekends and wobble a little.
 
-const EPOCH = '20170101';
+/** The first day with data: earlier dates answer empty, as for a mini program not yet published. */
+export const EPOCH = '20170101';
 
-function hash01(s: string): number {
+/** A stable pseudo-random number in [0, 1) for a string: the seed of every figure. */
+export function hash01(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
@@ -17,7 +19,7 @@ function hash01(s: string): number {
   return (h >>> 0) / 0x100000000;
 }
 
-function daysSinceEpoch(yyyymmdd: string): number {
+export function daysSinceEpoch(yyyymmdd: string): number {
   const t = (s: string) => Date.UTC(+s.slice(0, 4), +s.slice(4, 6) - 1, +s.slice(6, 8));
   return Math.round((t(yyyymmdd) - t(EPOCH)) / 86_400_000);
 }
@@ -26,7 +28,7 @@ export function hasData(p: Period): boolean {
   return p.begin >= EPOCH;
 }
 
-interface Day {
+export interface Day {
   uv: number;
   uvNew: number;
   sessions: number;
@@ -34,7 +36,8 @@ interface Day {
   stay: number;
 }
 
-function day(d: string): Day {
+/** One day's unscaled figures; every other endpoint derives from these so the answers agree. */
+export function day(d: string): Day {
   const n = daysSinceEpoch(d);
   const dow = new Date(Date.UTC(+d.slice(0, 4), +d.slice(4, 6) - 1, +d.slice(6, 8))).getUTCDay();
   const weekend = dow === 0 || dow === 6 ? 1.22 : 1;
@@ -71,7 +74,7 @@ export function refDate(p: Period): string {
   return p.granularity === 'daily' ? p.begin : p.granularity === 'weekly' ? `${p.begin}-${p.end}` : p.begin.slice(0, 6);
 }
 
-const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
+export const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 
 export function visitRow(p: Period, scale = 1): VisitRow {
   const ds = days(p).map((d) => ({

@@ -4,13 +4,16 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ENDPOINTS } from '../wechat/endpoints';
 import type { EndpointKind } from '../wechat/types';
-import { chinaToday, isComplete, periodContaining, type Granularity, type Period } from '../calendar/period';
+import { addDays, chinaToday, isComplete, periodContaining, type Granularity, type Period } from '../calendar/period';
 import { hasData, refDate, retainBody, summaryRow, visitRow } from './data';
+import { distributionBody, pageBody } from './analytics';
+import { portraitBody } from './portrait';
+import { performanceAnswer } from './performance';
 
 /**
- * An offline stand-in for api.weixin.qq.com: the token endpoints and the datacube analytics
- * endpoints, with WeChat's validation and errcodes. It is the product's sandbox (used when no
- * WECHAT_APPID is configured) and the double every test talks to.
+ * An offline stand-in for api.weixin.qq.com: the token endpoints, the datacube analytics
+ * endpoints and wxa/business/performance/boot, with WeChat's validation and errcodes. It is the
+ * product's sandbox (used when no WECHAT_APPID is configured) and the double every test talks to.
  */
 
 export const SANDBOX_APPID = 'wx00000000sandbox';
@@ -89,9 +92,15 @@ interface IssuedToken {
 }
 
 /** Datacube endpoints served, by name: the client's own table, so a new row is served too. */
-const DATACUBE: ReadonlyMap<string, { kind: EndpointKind; granularity: Granularity }> = new Map(
-  Object.values(ENDPOINTS).map((e) => [e.path, { kind: e.kind, granularity: e.granularity }]),
+const DATACUBE: ReadonlyMap<string, { kind: EndpointKind; granularity: Granularity; spans?: readonly number[] }> = new Map(
+  Object.values(ENDPOINTS).map((e) => [e.path, { kind: e.kind, granularity: e.granularity, spans: e.spans }]),
 );
+
+/** Not under /datacube, but an analytics call all the same: same tokens, faults and stats. */
+const PERFORMANCE_PATH = '/wxa/business/performance/boot';
+
+/** A WeChat error answer. */
+type ErrorAnswer = { errcode: number; errmsg: string };
 
 export class WeChatSimulator {
   readonly appid: string;
@@ -215,16 +224,19 @@ export class WeChatSimulator {
     };
 
     const isToken = path === '/cgi-bin/token' || path === '/cgi-bin/stable_token';
+    const isPerformance = path === PERFORMANCE_PATH;
     if (isToken) this.stats.tokenRequests++;
-    else if (path.startsWith('/datacube/')) this.stats.datacubeRequests++;
+    else if (path.startsWith('/datacube/') || isPerformance) this.stats.datacubeRequests++;
     else return void res.writeHead(404).end();
     this.arrivals.emit('request');
 
     const fault = this.takeFault(isToken ? 'token' : 'datacube');
-    const answer = (): object =>
-      isToken
-        ? this.issueToken(path, url, body)
-        : this.datacube(path.slice('/datacube/'.length), url.searchParams.get('access_token'), body);
+    const token = url.searchParams.get('access_token');
+    const answer = (): object => {
+      if (isToken) return this.issueToken(path, url, body);
+      if (isPerformance) return this.performance(token, body);
+      return this.datacube(path.slice('/datacube/'.length), token, body);
+    };
     if (fault) {
       if (fault.type === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
       else if (fault.type === 'hold') await new Promise((r) => this.held.once('release', r));
@@ -353,24 +365,35 @@ export class WeChatSimulator {
     return { access_token: token, expires_in: this.ttlSec };
   }
 
-  private datacube(name: string, token: string | null, body: Record<string, unknown>): object {
-    const ep = DATACUBE.get(name);
-    if (!ep) return { errcode: 48001, errmsg: 'api unauthorized' };
+  /** The token checks every analytics call makes, then the simulated error rate; the caller's app size if all is well. */
+  private authorize(token: string | null): { scale: number } | ErrorAnswer {
     if (!token) return { errcode: 41001, errmsg: 'access_token missing' };
     const t = this.tokens.get(token);
     if (!t) return { errcode: 40001, errmsg: 'invalid credential, access_token is invalid or not latest' };
     if (t.expiresAt <= this.now().getTime()) return { errcode: 42001, errmsg: 'access_token expired' };
     const er = this.opts.errorRate;
     if (er && this.random() < er.rate) return { errcode: er.errcode, errmsg: 'system error (simulated)' };
-    const scale = t.appid === this.appid ? 1 : appScale(t.appid);
+    return { scale: t.appid === this.appid ? 1 : appScale(t.appid) };
+  }
+
+  private performance(token: string | null, body: Record<string, unknown>): object {
+    const auth = this.authorize(token);
+    return 'errcode' in auth ? auth : performanceAnswer(body, this.now(), auth.scale);
+  }
+
+  private datacube(name: string, token: string | null, body: Record<string, unknown>): object {
+    const ep = DATACUBE.get(name);
+    if (!ep) return { errcode: 48001, errmsg: 'api unauthorized' };
+    const auth = this.authorize(token);
+    if ('errcode' in auth) return auth;
+    const { scale } = auth;
 
     const begin = String(body.begin_date ?? '');
     const end = String(body.end_date ?? '');
     if (!validDate(begin) || !validDate(end)) return { errcode: 61500, errmsg: 'date format error' };
+    if (ep.spans) return this.span(ep.spans, begin, end, scale);
     const p: Period = periodContaining(ep.granularity, begin);
-    if (p.begin !== begin || p.end !== end || !isComplete(p, this.now())) {
-      return { errcode: 61501, errmsg: `date range error (today in China is ${chinaToday(this.now())})` };
-    }
+    if (p.begin !== begin || p.end !== end || !isComplete(p, this.now())) return this.rangeError();
     switch (ep.kind) {
       case 'retain':
         return hasData(p) ? retainBody(p, this.now(), scale) : { ref_date: refDate(p), visit_uv_new: [], visit_uv: [] };
@@ -378,7 +401,25 @@ export class WeChatSimulator {
         return { list: hasData(p) ? [visitRow(p, scale)] : [] };
       case 'dailySummary':
         return { list: hasData(p) ? [summaryRow(p)] : [] };
+      case 'visitDistribution':
+        return distributionBody(p, scale);
+      case 'visitPage':
+        return pageBody(p, scale);
+      case 'userPortrait':
+        // A portrait takes spans (see `span`); served here too should its row ever lose them.
+        return portraitBody(begin, end, 1, scale);
     }
+  }
+
+  /** An endpoint over the last 1, 7 or 30 days (the user portrait): end - begin is 0, 6 or 29, end at most yesterday. */
+  private span(spans: readonly number[], begin: string, end: string, scale: number): object {
+    const n = spans.find((days) => addDays(end, 1 - days) === begin);
+    if (n === undefined || !isComplete({ granularity: 'daily', begin: end, end }, this.now())) return this.rangeError();
+    return portraitBody(begin, end, n, scale);
+  }
+
+  private rangeError(): ErrorAnswer {
+    return { errcode: 61501, errmsg: `date range error (today in China is ${chinaToday(this.now())})` };
   }
 }
 
