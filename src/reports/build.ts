@@ -1,7 +1,7 @@
 import { previousPeriod, type Granularity, type Period } from '../calendar/period';
 import { isoDate } from '../calendar/labels';
 import type { DailySummaryItem, RetainResult, RetentionSeries, VisitTrendItem } from '../wechat/types';
-import type { Cohort, Figure, Report, ReportRequest, TrendPoint, Unit } from './model';
+import type { Cohort, Figure, ReportRequest, TrendPoint, TrendReport, Unit } from './model';
 
 /** Retention offsets WeChat reports for each granularity. */
 export const RETENTION_OFFSETS: Record<Granularity, number[]> = {
@@ -65,14 +65,10 @@ export function trendLabel(p: Period): string {
   return isoDate(p.begin).slice(5);
 }
 
-/** Turns fetched API data into the plain model every renderer and delivery works from. */
-export function buildReport(req: ReportRequest, data: ReportData, meta: ReportMeta): Report {
-  const { period } = req;
-  const n = data.trend.length;
-  const current = n > 0 ? data.trend[n - 1] : null;
-  const prev = n > 1 ? data.trend[n - 2] : null;
-  const trend: TrendPoint[] = data.trendPeriods.map((p, i) => {
-    const item = data.trend[i];
+/** The trend chart's points: one per period, oldest first; a period WeChat sent nothing for has nulls. */
+export function trendPoints(periods: Period[], items: (VisitTrendItem | null)[]): TrendPoint[] {
+  return periods.map((p, i) => {
+    const item = items[i];
     return {
       period: p,
       label: trendLabel(p),
@@ -82,6 +78,16 @@ export function buildReport(req: ReportRequest, data: ReportData, meta: ReportMe
       visitPv: item?.visitPv ?? null,
     };
   });
+}
+
+/** Turns fetched API data into the plain model every renderer and delivery works from. */
+/** /retain and /visits (any other kind is read as visits). */
+export function buildReport(req: ReportRequest, data: ReportData, meta: ReportMeta): TrendReport {
+  const { period } = req;
+  const n = data.trend.length;
+  const current = n > 0 ? data.trend[n - 1] : null;
+  const prev = n > 1 ? data.trend[n - 2] : null;
+  const trend = trendPoints(data.trendPeriods, data.trend);
   const offsets = RETENTION_OFFSETS[period.granularity];
   const retention = data.retain
     ? { newUsers: cohort(data.retain.visitUvNew, offsets), activeUsers: cohort(data.retain.visitUv, offsets) }
@@ -92,7 +98,7 @@ export function buildReport(req: ReportRequest, data: ReportData, meta: ReportMe
   if (empty) notes.push({ kind: 'no_data', period });
   else if (current === null) notes.push({ kind: 'no_visits', period });
   return {
-    kind: req.kind,
+    kind: req.kind === 'retain' ? 'retain' : 'visits',
     period,
     previous: previousPeriod(period),
     appName: meta.appName,

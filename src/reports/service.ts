@@ -1,8 +1,7 @@
 import type { Logger } from '../log';
 import type { WeChatClient } from '../wechat/client';
 import { SingleFlight } from '../util/single-flight';
-import { buildReport } from './build';
-import { fetchReportData } from './fetch';
+import { chartFilename, fetchAndBuild } from './produce';
 import type { Report, ReportRequest } from './model';
 import { untilDeadline, type ReportQueue } from './queue';
 
@@ -68,7 +67,7 @@ export class ReportService {
 
   private produce(source: ReportSource, req: ReportRequest, deadline: AbortSignal, logger?: Logger): Promise<ProducedReport> {
     // The notes are in the key: a Wednesday and a Thursday of one week must not share a note.
-    const key = `${source.name}:${req.kind}:${req.period.granularity}:${req.period.begin}:${JSON.stringify(req.notes)}`;
+    const key = `${source.name}:${req.kind}:${req.period.granularity}:${req.period.begin}:${req.span ?? ''}:${JSON.stringify(req.notes)}`;
     // Past the deadline this caller stops waiting (and delivers nothing); the shared work goes on for others.
     return untilDeadline(
       this.flights.run(key, () => this.fetchAndDraw(source, req, logger ?? this.d.logger)),
@@ -79,14 +78,13 @@ export class ReportService {
 
   private async fetchAndDraw(source: ReportSource, req: ReportRequest, log: Logger): Promise<ProducedReport> {
     const t0 = Date.now();
-    const data = await fetchReportData(source.client, req);
+    const report = await fetchAndBuild(source.client, req, { appName: source.displayName, sandbox: source.sandbox }, new Date());
     const t1 = Date.now();
-    const report = buildReport(req, data, { appName: source.displayName, sandbox: source.sandbox });
     const chart = await this.d.charts.render(report);
     log.info(
       { kind: req.kind, period: req.period, fetchMs: t1 - t0, renderMs: Date.now() - t1, pngBytes: chart.length },
       'report produced',
     );
-    return { report, chart, chartFilename: `${req.kind}-${req.period.granularity}-${req.period.begin}.png` };
+    return { report, chart, chartFilename: chartFilename(req) };
   }
 }

@@ -79,3 +79,63 @@ describe('interpretCommand', () => {
     expect(r.type === 'reply' && r.text).toMatch(/Usage:\* `\/visits daily\|weekly\|monthly \[date\]`/);
   });
 });
+
+describe('parseReportText: the analytics kinds', () => {
+  const parse = (kind: Parameters<typeof parseReportText>[0], text: string) => parseReportText(kind, text, NOW);
+
+  test('sources and pages are one day, the latest by default', () => {
+    expect(parse('sources', '')).toMatchObject({ ok: true, request: { period: { granularity: 'daily', begin: '20170319' } } });
+    expect(parse('pages', '2017-03-13')).toMatchObject({ ok: true, request: { period: { begin: '20170313', end: '20170313' } } });
+    expect(parse('pages', 'daily 2017-03-13')).toMatchObject({ ok: true });
+    expect(parse('sources', 'weekly')).toEqual({
+      ok: false,
+      problem: { reason: 'granularity_not_offered', kind: 'sources', granularity: 'weekly', offered: ['daily'] },
+    });
+    expect(parse('sources', '2017-03-20')).toMatchObject({ ok: false, problem: { reason: 'not_over' } });
+  });
+
+  test('users take 1d, 7d or 30d ending with the date (7d by default); a 5-day span is refused before any call', () => {
+    expect(parse('users', '')).toMatchObject({ ok: true, request: { span: 7, period: { begin: '20170319' } } });
+    expect(parse('users', '30d 2017-03-12')).toMatchObject({ ok: true, request: { span: 30, period: { end: '20170312' } } });
+    expect(parse('users', '1d')).toMatchObject({ ok: true, request: { span: 1 } });
+    expect(parse('users', '5d')).toEqual({ ok: false, problem: { reason: 'bad_span', kind: 'users', token: '5d', offered: [1, 7, 30] } });
+    expect(parse('users', 'weekly')).toMatchObject({ ok: false, problem: { reason: 'granularity_not_offered' } });
+    expect(parse('users', '30d 2017-01-10')).toEqual({ ok: false, problem: { reason: 'too_early', date: '20161212' } });
+    expect(parse('users', 'today')).toMatchObject({ ok: false, problem: { reason: 'not_a_period', kind: 'users' } });
+  });
+
+  test('perf takes 7d or 30d (30 by default) and nothing older than WeChat keeps', () => {
+    expect(parse('perf', '')).toMatchObject({ ok: true, request: { span: 30, period: { end: '20170319' } } });
+    expect(parse('perf', '1d')).toMatchObject({ ok: false, problem: { reason: 'bad_span', offered: [7, 30] } });
+    const late = new Date('2018-06-01T04:00:00Z');
+    expect(parseReportText('perf', '7d 2017-03-12', late)).toMatchObject({
+      ok: false,
+      problem: { reason: 'too_old', kind: 'perf', date: '20170306' },
+    });
+  });
+
+  test('cohorts and digest are weekly (default) or daily, never monthly', () => {
+    expect(parse('cohorts', '')).toMatchObject({ ok: true, request: { period: { granularity: 'weekly', begin: '20170313' } } });
+    expect(parse('digest', 'daily 2017-03-13')).toMatchObject({ ok: true, request: { period: { granularity: 'daily' } } });
+    expect(parse('digest', 'monthly')).toMatchObject({
+      ok: false,
+      problem: { reason: 'granularity_not_offered', offered: ['weekly', 'daily'] },
+    });
+    expect(parse('digest', '7d')).toMatchObject({ ok: false, problem: { reason: 'not_a_period' } });
+  });
+
+  test('commands reach every kind: /wxa <kind> and /retain cohorts', () => {
+    const kinds = ['sources', 'pages', 'users', 'perf', 'digest', 'cohorts'].map((k) => interpretCommand('/wxa', k, NOW));
+    expect(kinds.map((w) => (w.type === 'report' ? w.request.kind : w.type))).toEqual([
+      'sources',
+      'pages',
+      'users',
+      'perf',
+      'digest',
+      'cohorts',
+    ]);
+    const c = interpretCommand('/retain', 'cohorts daily 2017-03-13', NOW);
+    expect(c).toMatchObject({ type: 'report', request: { kind: 'cohorts', period: { granularity: 'daily', begin: '20170313' } } });
+    expect(interpretCommand('/retain', 'cohortsX', NOW)).toMatchObject({ type: 'reply', isError: true });
+  });
+});
