@@ -31,11 +31,13 @@ function workerFile(): string | undefined {
   return candidates.find((f) => existsSync(f));
 }
 
-/** What a chart depends on: the same key always draws the same picture. */
+/**
+ * What a chart depends on: the same key always draws the same picture. Every kind draws from
+ * different fields, so all of the report counts except its notes (words for the message, not the chart).
+ */
 export function chartKey(r: Report): string {
-  return createHash('sha1')
-    .update(JSON.stringify([r.appName, r.sandbox, r.kind, r.period, r.trend]))
-    .digest('hex');
+  const { notes: _notes, ...drawn } = r;
+  return createHash('sha1').update(JSON.stringify(drawn)).digest('hex');
 }
 
 /**
