@@ -1,127 +1,54 @@
-import type { types } from '@slack/bolt';
-import { formatRange, isoDate, UNITS } from '../calendar/labels';
-import type { Granularity } from '../calendar/period';
-import { reportTitle, type Cohort, type Report } from '../reports/model';
-import { count, delta, figureLine, percent } from './format';
-import {
-  MAX_BLOCKS,
-  MAX_CONTEXT_ELEMENTS,
-  MAX_FALLBACK_TEXT,
-  MAX_FIELDS,
-  MAX_FIELD_TEXT,
-  MAX_HEADER_TEXT,
-  MAX_SECTION_TEXT,
-  truncate,
-} from './limits';
-import { escapeMrkdwn, noteText } from './text';
-import { localDateTime } from '../calendar/time-zone';
+import { reportTitle, type Report } from '../reports/model';
+import { cohortsMessage } from './messages/cohorts';
+import { digestMessage } from './messages/digest';
+import type { RenderedMessage, RenderOptions } from './messages/kit';
+import { pagesMessage } from './messages/pages';
+import { perfMessage } from './messages/perf';
+import { sourcesMessage } from './messages/sources';
+import { trendMessage } from './messages/trend';
+import { usersMessage } from './messages/users';
 
-type KnownBlock = types.KnownBlock;
-export type SlackBlock = types.KnownBlock | types.Block;
-
-export interface RenderedMessage {
-  text: string;
-  blocks: SlackBlock[];
-}
-
-const header = (text: string): KnownBlock => ({
-  type: 'header',
-  text: { type: 'plain_text', text: truncate(text, MAX_HEADER_TEXT), emoji: true },
-});
-const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: truncate(text, MAX_SECTION_TEXT) } });
-const fields = (items: string[]): KnownBlock => ({
-  type: 'section',
-  fields: items.slice(0, MAX_FIELDS).map((t) => ({ type: 'mrkdwn', text: truncate(t, MAX_FIELD_TEXT) })),
-});
-const context = (items: string[]): KnownBlock => ({
-  type: 'context',
-  elements: items.slice(0, MAX_CONTEXT_ELEMENTS).map((t) => ({ type: 'mrkdwn', text: truncate(t, MAX_FIELD_TEXT) })),
-});
-
-/** Retention as a monospace table: offsets down, new and active users across. */
-function retentionTable(g: Granularity, newUsers: Cohort, active: Cohort): string {
-  const prefix = UNITS[g].prefix;
-  const rows: string[][] = [[prefix, 'New users', '%', 'Active users', '%']];
-  rows.push([
-    `${prefix} 0`,
-    count(newUsers.size),
-    newUsers.size === null ? 'n/a' : '100%',
-    count(active.size),
-    active.size === null ? 'n/a' : '100%',
-  ]);
-  newUsers.points.forEach((p, i) => {
-    const a = active.points[i];
-    rows.push([`+${p.offset}`, count(p.count), percent(p.share), count(a.count), percent(a.share)]);
-  });
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  const lines = rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('   '));
-  return `\`\`\`\n${lines.join('\n')}\n\`\`\``;
-}
-
-function trendTable(r: Report): string {
-  const rows = [['Period', 'Visitors', 'New', 'Sessions']];
-  for (const t of r.trend) rows.push([formatRange(t.period), count(t.visitUv), count(t.visitUvNew), count(t.sessionCnt)]);
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
-  return `\`\`\`\n${rows.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('   ')).join('\n')}\n\`\`\``;
-}
-
-function sourceLine(r: Report): string {
-  const source = r.sandbox ? ':test_tube: *sandbox data* (no WeChat AppID configured)' : 'WeChat analytics';
-  return `${escapeMrkdwn(r.appName)} · ${source} · dates in China time`;
-}
-
-export interface RenderOptions {
-  generatedAt?: Date;
-  timezone?: string;
-}
-
-function generatedLine(o: RenderOptions): string | undefined {
-  if (!o.generatedAt) return undefined;
-  const tz = o.timezone ?? 'Asia/Shanghai';
-  return `Generated ${localDateTime(o.generatedAt, tz)} (${tz})`;
-}
+export type { RenderedMessage, RenderOptions, SlackBlock } from './messages/kit';
 
 /** The channel message for a report: Block Kit plus a plain-text fallback for notifications. */
 export function renderMessage(r: Report, o: RenderOptions = {}): RenderedMessage {
-  const u = UNITS[r.period.granularity];
-  const blocks: KnownBlock[] = [header(reportTitle(r)), context([sourceLine(r)])];
-  const visitors = r.visits.find((f) => f.key === 'visitUv');
-
-  if (r.retention) {
-    const { newUsers, activeUsers } = r.retention;
-    blocks.push(fields([`*New users*\n${count(newUsers.size)}`, `*Active users*\n${count(activeUsers.size)}`]));
-    blocks.push(
-      section(
-        `*Retention* (users back in the following ${u.noun}s, as counts and % of ${u.noun} 0)\n${retentionTable(r.period.granularity, newUsers, activeUsers)}`,
-      ),
-    );
+  switch (r.kind) {
+    case 'retain':
+    case 'visits':
+      return trendMessage(r, o);
+    case 'sources':
+      return sourcesMessage(r, o);
+    case 'pages':
+      return pagesMessage(r, o);
+    case 'users':
+      return usersMessage(r, o);
+    case 'perf':
+      return perfMessage(r, o);
+    case 'cohorts':
+      return cohortsMessage(r, o);
+    case 'digest':
+      return digestMessage(r, o);
   }
-  blocks.push({ type: 'divider' });
-  blocks.push(section(`*Visits* — change against the previous ${u.noun} (${formatRange(r.previous)})`));
-  blocks.push(fields(r.visits.map((f) => `*${f.label}*\n${figureLine(f)}`)));
-  if (r.summary) {
-    blocks.push(
-      fields([
-        `*Total visitors to date*\n${count(r.summary.visitTotal)}`,
-        `*Shares*\n${count(r.summary.sharePv)}`,
-        `*Sharing users*\n${count(r.summary.shareUv)}`,
-      ]),
-    );
-  }
-  if (r.kind === 'visits') blocks.push(section(`*Trend*, ${r.trend.length} ${u.noun}s\n${trendTable(r)}`));
-  const notes = r.notes.map(noteText);
-  notes.push(`Chart: visit trend over the ${r.trend.length} ${u.noun}s up to ${isoDate(r.period.end)}, posted below.`);
-  const generated = generatedLine(o);
-  if (generated) notes.push(generated);
-  blocks.push(context(notes));
+}
 
-  const fallback = [
-    `${reportTitle(r)} (${escapeMrkdwn(r.appName)}${r.sandbox ? ', sandbox data' : ''}):`,
-    r.retention ? `${count(r.retention.newUsers.size)} new users, ${count(r.retention.activeUsers.size)} active users;` : '',
-    `${count(visitors?.value ?? null)} visitors (${delta(visitors?.change ?? null)} vs previous ${u.noun}).`,
-    r.empty ? 'WeChat returned no data for this period.' : '',
-  ]
-    .filter(Boolean)
-    .join(' ');
-  return { text: truncate(fallback, MAX_FALLBACK_TEXT), blocks: blocks.slice(0, MAX_BLOCKS) };
+/** What each kind's chart shows: [title suffix, alt text before "for <title>"]. */
+const CHARTS: Record<Report['kind'], [string, string]> = {
+  retain: ['visit trend', 'Line chart of visitors, new visitors and sessions'],
+  visits: ['visit trend', 'Line chart of visitors, new visitors and sessions'],
+  sources: ['sessions by source', 'Horizontal bar chart of sessions by access source'],
+  pages: ['top pages', 'Horizontal bar chart of page views and visitors of the top pages, exit-heavy pages in red,'],
+  users: ['who the users are', 'Four charts of the active users: gender and platform as doughnuts, age bands and top provinces as bars,'],
+  perf: ['performance per day', 'Line chart of launch time, page-switch time and memory use per day'],
+  cohorts: ['retention heatmap', 'Heatmap of the share of each cohort of new users back in each later period'],
+  digest: ['visit trend', 'Line chart of visitors, new visitors and sessions'],
+};
+
+/** The uploaded chart's title: "Daily visit sources · 2017-03-06 — sessions by source". */
+export function chartTitle(r: Report): string {
+  return `${reportTitle(r)} — ${CHARTS[r.kind][0]}`;
+}
+
+/** The chart's alt text, for screen readers: what kind of chart, of what, for which report. */
+export function chartAltText(r: Report): string {
+  return `${CHARTS[r.kind][1]} for ${reportTitle(r)}`;
 }

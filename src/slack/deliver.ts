@@ -1,8 +1,7 @@
 import type { WebClient } from '@slack/web-api';
-import { reportTitle } from '../reports/model';
 import type { ProducedReport } from '../reports/service';
 import type { DeliveredParts } from '../store/types';
-import { renderMessage } from './blocks';
+import { chartAltText, chartTitle, renderMessage } from './blocks';
 import { DeliveryError, slackErrorCode, slackProblem } from './errors';
 
 const NOT_MEMBER = new Set(['not_in_channel', 'channel_not_found']);
@@ -99,8 +98,8 @@ export async function deliverReport(
           channel_id: channel,
           file: r.chart,
           filename: r.chartFilename,
-          title: `${reportTitle(r.report)} — visit trend`,
-          alt_text: `Line chart of visitors, new visitors and sessions for ${reportTitle(r.report)}`,
+          title: chartTitle(r.report),
+          alt_text: chartAltText(r.report),
         }),
       onError,
     ),

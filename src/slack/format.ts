@@ -37,3 +37,26 @@ export function delta(change: number | null): string {
 export function figureLine(f: Figure): string {
   return `${value(f.value, f.unit)}  (${delta(f.change)})`;
 }
+
+const DEC1 = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const SIGNED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0, signDisplay: 'exceptZero' });
+
+/** A difference in a count: "+1,234", "-56", "0". */
+export function signedCount(n: number | null): string {
+  return n === null ? NA : SIGNED.format(n);
+}
+
+/** Percent for narrow table columns: "45%" from 10% up, "4.5%" below (small shares need the decimal). */
+export function shortPercent(share: number | null): string {
+  if (share === null) return NA;
+  const p = share * 100;
+  return p >= 10 ? `${Math.round(p)}%` : `${DEC1.format(p)}%`;
+}
+
+/** A performance figure in its unit: "1,234 ms", "123.4 MB", "12". */
+export function measure(v: number | null, unit: 'ms' | 'MB' | 'count'): string {
+  if (v === null) return NA;
+  if (unit === 'ms') return `${INT.format(v)} ms`;
+  if (unit === 'MB') return `${DEC1.format(v)} MB`;
+  return Number.isInteger(v) ? INT.format(v) : DEC1.format(v);
+}

@@ -14,6 +14,12 @@ export function helpText(): string {
     '*WeChat Mini Program analytics*',
     '`/retain daily|weekly|monthly [date]` — new and active users, their retention, visits against the previous period, and a trend chart.',
     '`/visits daily|weekly|monthly [date]` — visit figures and their trend, with a chart.',
+    '`/retain cohorts [weekly|daily] [date]` — a retention heatmap: the last 8 weekly (or 14 daily) cohorts of new users and how many came back.',
+    '`/wxa digest [weekly|daily] [date]` — the Monday message: headline figures, retention, top sources and pages, and what moved.',
+    '`/wxa sources [date]` — where visitors came from on a day, against the same weekday a week earlier; stay time and visit depth.',
+    '`/wxa pages [date]` — the top pages of a day: views, visitors, stay, entries and exits, shares; exit-heavy pages flagged.',
+    '`/wxa users [1d|7d|30d] [date]` — who the users are: gender, platform, age, provinces, cities, devices (new and active users).',
+    '`/wxa perf [7d|30d] [date]` — launch time, page-switch time and memory over the last 7 or 30 days.',
     '`/wxa schedule add|list|remove|run` — reports posted on their own, e.g. every Monday (`/wxa schedule` for details).',
     '`/wxa app list` · `/wxa app default &lt;name&gt;` — the mini programs this channel can see; add `app:&lt;name&gt;` to any command to pick one.',
     '`/wxa help` — this message.',
@@ -28,6 +34,8 @@ export function helpText(): string {
  */
 export function interpretCommand(command: string, text: string, now: Date): Interpretation {
   const name = command.replace(/^\//, '').toLowerCase();
+  if (name === 'retain' && /^cohorts?\b/i.test(text.trim()))
+    return interpretCommand('cohorts', text.trim().replace(/^cohorts?\s*/i, ''), now);
   if (isReportKind(name)) {
     const parsed = parseReportText(name, text, now);
     return parsed.ok

@@ -7,6 +7,16 @@ export const MAX_HEADER_TEXT = 150;
 export const MAX_CONTEXT_ELEMENTS = 10;
 export const MAX_FALLBACK_TEXT = 3000;
 
+/**
+ * Shortens text to at most `max` UTF-16 units (Slack counts those), ending with "…". Never cuts a
+ * surrogate pair or an escaped entity (`&amp;`) in half: either would show as garbage.
+ */
 export function truncate(s: string, max: number): string {
-  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
+  if (s.length <= max) return s;
+  let cut = max - 1;
+  const low = s.charCodeAt(cut);
+  if (low >= 0xdc00 && low <= 0xdfff) cut -= 1;
+  const amp = s.lastIndexOf('&', cut - 1);
+  if (amp >= 0 && /^&(amp|lt|gt);/.test(s.slice(amp)) && s.indexOf(';', amp) >= cut) cut = amp;
+  return `${s.slice(0, cut)}…`;
 }

@@ -7,8 +7,8 @@ import { echo } from './text';
 
 export function scheduleUsage(): string {
   return [
-    '*Usage:* `/wxa schedule add [summary|retain|visits] [daily|weekly|monthly] [at HH:MM] [on &lt;weekday&gt;] [tz &lt;IANA zone&gt;] [#channel]`',
-    '• Defaults: weekly summary, Mondays at 10:00 Asia/Shanghai, in this channel. Monthly reports go out on the 1st.',
+    '*Usage:* `/wxa schedule add [digest|summary|retain|visits] [daily|weekly|monthly] [at HH:MM] [on &lt;weekday&gt;] [tz &lt;IANA zone&gt;] [#channel]`',
+    '• Defaults: the weekly digest, Mondays at 10:00 Asia/Shanghai, in this channel (daily and monthly schedules post the summary). Monthly reports go out on the 1st; the digest is weekly or daily.',
     '• `/wxa schedule list` · `/wxa schedule remove &lt;id&gt;` · `/wxa schedule run &lt;id&gt;` (post now)',
     '• Example: `/wxa schedule add summary weekly at 09:30 on monday tz Europe/Berlin`',
   ].join('\n');
@@ -43,6 +43,8 @@ function specProblem(p: ScheduleSpecProblem): string {
       return `${echo(p.given)} is not something I understand in a schedule.`;
     case 'weekday_not_weekly':
       return '`on &lt;weekday&gt;` only applies to weekly schedules.';
+    case 'digest_not_monthly':
+      return 'The digest is weekly or daily; for a monthly schedule choose summary, retain or visits.';
   }
 }
 
