@@ -16,6 +16,11 @@ export interface ProgramDeps {
   metrics?: Metrics;
 }
 
+/** How many calls a minute one mini program's client may start (WECHAT_CALLS_PER_MINUTE). */
+function limits(c: Config): Pick<WeChatSettings, 'callsPerMinute'> {
+  return { callsPerMinute: c.WECHAT_CALLS_PER_MINUTE };
+}
+
 function hooks(d: ProgramDeps): Pick<WeChatSettings, 'onTokenFetch' | 'onCall' | 'logger'> {
   return {
     logger: d.logger,
@@ -28,6 +33,7 @@ function realProgram(c: Config, spec: AppSpec, d: ProgramDeps): MiniProgram {
   registerSecret(spec.secret);
   const client = createWeChatClient({
     ...hooks(d),
+    ...limits(c),
     ...(d.shared
       ? { sharedTokens: sharedTokens(d.shared.store, spec.appid, d.shared.owner), results: resultCache(d.shared.store, spec.appid) }
       : {}),
@@ -53,6 +59,7 @@ async function sandboxProgram(c: Config, d: ProgramDeps): Promise<MiniProgram> {
   d.logger.warn({ url: sim.url }, 'WECHAT_APPID is not set: serving sandbox data from the embedded WeChat simulator');
   const client = createWeChatClient({
     ...hooks(d),
+    ...limits(c),
     // Each embedded simulator issues its own tokens: keep them out of a store other runs share.
     ...(d.shared ? { results: resultCache(d.shared.store, 'sandbox') } : {}),
     baseUrl: sim.url,
