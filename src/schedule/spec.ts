@@ -4,7 +4,7 @@ import type { Schedule, ScheduleReport } from '../store/types';
 import { isTimeZone } from '../calendar/time-zone';
 import { GRANULARITIES, latestComplete, type Granularity, type Period } from '../calendar/period';
 
-export const SCHEDULE_REPORTS: readonly ScheduleReport[] = ['summary', 'retain', 'visits'];
+export const SCHEDULE_REPORTS: readonly ScheduleReport[] = ['digest', 'summary', 'retain', 'visits'];
 const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
 const WEEKDAY_NAMES = ['Mondays', 'Tuesdays', 'Wednesdays', 'Thursdays', 'Fridays', 'Saturdays', 'Sundays'];
 
@@ -14,13 +14,14 @@ export type ScheduleSpec = Omit<Schedule, 'id' | 'createdBy' | 'createdAt'>;
 export type ScheduleSpecProblem =
   | { reason: 'bad_time' | 'bad_weekday' | 'bad_zone'; given?: string }
   | { reason: 'plain_channel' | 'unknown_word'; given: string }
-  | { reason: 'weekday_not_weekly' };
+  | { reason: 'weekday_not_weekly' }
+  | { reason: 'digest_not_monthly' };
 
 type Parsed = { ok: true; spec: ScheduleSpec } | { ok: false; problem: ScheduleSpecProblem };
 
 /** Reads the words after `/wxa schedule add`. Slack sends a picked channel as <#C123|name>. */
 export function parseScheduleAdd(words: string[], defaults: { channel: string; timezone: string }): Parsed {
-  let report: ScheduleReport = 'summary';
+  let report: ScheduleReport | undefined;
   let granularity: Granularity = 'weekly';
   let time = '10:00';
   let weekday: number | undefined;
@@ -59,6 +60,9 @@ export function parseScheduleAdd(words: string[], defaults: { channel: string; t
     }
   }
   if (weekday !== undefined && granularity !== 'weekly') return fail({ reason: 'weekday_not_weekly' });
+  if (report === 'digest' && granularity === 'monthly') return fail({ reason: 'digest_not_monthly' });
+  // A weekly schedule posts the digest unless told otherwise; daily and monthly the summary.
+  report ??= granularity === 'weekly' ? 'digest' : 'summary';
   return { ok: true, spec: { report, granularity, time, weekday: granularity === 'weekly' ? (weekday ?? 1) : null, timezone, channel } };
 }
 
@@ -92,7 +96,7 @@ export function periodForFire(s: Pick<Schedule, 'granularity'>, at: Date): Perio
 }
 
 export function reportKind(r: ScheduleReport): ReportKind {
-  return r === 'visits' ? 'visits' : 'retain';
+  return r === 'summary' ? 'retain' : r;
 }
 
 export function runKey(scheduleId: string, p: Period): string {

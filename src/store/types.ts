@@ -1,6 +1,7 @@
 import type { Granularity } from '../calendar/period';
 
-export type ScheduleReport = 'summary' | 'retain' | 'visits';
+/** What a schedule posts: summary (= retain), retain, visits, or the digest (the default of a new weekly schedule). */
+export type ScheduleReport = 'summary' | 'retain' | 'visits' | 'digest';
 
 export interface Schedule {
   id: string;

@@ -49,7 +49,7 @@ describe('/wxa schedule, embedded mode (SQLite + croner)', () => {
     const h = await start();
     const added = await h.command('/wxa', 'schedule add', { user: ADMIN });
     expect(String(added.json?.text)).toMatch(
-      /Scheduled `s[0-9a-f]{6}`: weekly summary, Mondays at 10:00 Asia\/Shanghai, in <#C0REPORTS>\. Next: \d{4}-\d\d-\d\d 10:00 \(Mon\) Asia\/Shanghai/,
+      /Scheduled `s[0-9a-f]{6}`: weekly digest, Mondays at 10:00 Asia\/Shanghai, in <#C0REPORTS>\. Next: \d{4}-\d\d-\d\d 10:00 \(Mon\) Asia\/Shanghai/,
     );
     const [s] = await h.runtime.store.listSchedules();
     const run = await h.command('/wxa', `schedule run ${s.id}`, { user: ADMIN });
@@ -65,10 +65,11 @@ describe('/wxa schedule, embedded mode (SQLite + croner)', () => {
     expect(String(missing.json?.text)).toMatch(/There is no schedule/);
   });
 
-  test('a schedule one minute ahead survives a restart, posts the summary once at that minute, and list shows the outcome', async () => {
+  test('a weekly schedule one minute ahead survives a restart, posts the digest once at that minute, and list shows the outcome', async () => {
     const first = await start();
     const { hhmm, weekday, at } = nextMinute('Asia/Shanghai');
-    const added = await first.command('/wxa', `schedule add summary weekly at ${hhmm} on ${weekday}`, { user: ADMIN });
+    const added = await first.command('/wxa', `schedule add weekly at ${hhmm} on ${weekday}`, { user: ADMIN });
+    expect(String(added.json?.text)).toMatch(/weekly digest/);
     expect(String(added.json?.text)).toMatch(/Scheduled/);
     await first.close();
     open.splice(open.indexOf(first), 1);
@@ -77,7 +78,7 @@ describe('/wxa schedule, embedded mode (SQLite + croner)', () => {
     await second.slack.waitFor(() => second.slack.callsTo('files.completeUploadExternal').length === 1, 90_000);
     const [post] = second.slack.callsTo('chat.postMessage');
     expect(post.args.channel).toBe('C0REPORTS');
-    expect(String(post.args.text)).toMatch(/Weekly retention/);
+    expect(String(post.args.text)).toMatch(/Weekly digest/);
     expect(Date.now()).toBeGreaterThanOrEqual(at.getTime() - 1000);
     const list = await second.command('/wxa', 'schedule list');
     expect(String(list.json?.text)).toMatch(/last: posted/);

@@ -29,9 +29,12 @@ const sched = (o: Partial<Schedule>): Schedule => ({
 });
 
 describe('/wxa schedule add parsing', () => {
-  test('defaults: weekly summary, Monday 10:00 Asia/Shanghai, this channel', () => {
+  test('defaults: the weekly digest, Monday 10:00 Asia/Shanghai, this channel; daily and monthly default to the summary', () => {
+    expect(spec('daily').report).toBe('summary');
+    expect(spec('monthly').report).toBe('summary');
+    expect(spec('weekly summary').report).toBe('summary');
     expect(spec('')).toEqual({
-      report: 'summary',
+      report: 'digest',
       granularity: 'weekly',
       time: '10:00',
       weekday: 1,
@@ -59,6 +62,7 @@ describe('/wxa schedule add parsing', () => {
     ['at', /Nothing after `at`/],
     ['on funday', /not a weekday/],
     ['daily on monday', /only applies to weekly/],
+    ['digest monthly', /digest is weekly or daily/],
     ['tz Mars/Olympus', /not a time zone/],
     ['tz UTC+8', /not a time zone/],
     ['hourly', /not something I understand/],
