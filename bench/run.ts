@@ -8,6 +8,7 @@ import { createWeChatClient } from '../src/wechat/client';
 import { addDays } from '../src/calendar/period';
 import { isoDate } from '../src/calendar/labels';
 import type { FromDoubles, ToDoubles } from './doubles';
+import { benchDigest } from './digest';
 import { percentile, round } from './stats';
 
 // npm run bench: everything on loopback, in one run. Prints a table and writes bench/results.json.
@@ -124,6 +125,10 @@ const passThrough = Object.fromEntries(
 const only = process.argv[2];
 
 async function main(): Promise<void> {
+  if (only === 'digest') {
+    process.stdout.write(`${JSON.stringify(await benchDigest())}\n`);
+    return;
+  }
   const results: Record<string, unknown> = {
     date: new Date().toISOString(),
     cpus: availableParallelism(),
@@ -285,6 +290,9 @@ async function main(): Promise<void> {
   };
   await tokenSim.close();
 
+  progress('weekly digests, cold and warm');
+  results.digest = await benchDigest();
+
   progress('RSS over 10000 renders');
   // 5. RSS after 200, 2000 and 10000 rendered reports (a process of its own, rendering on the pool).
   const rss = await new Promise<{ rss: Record<string, number>; seconds: number; threads: number }>((resolve, reject) => {
@@ -319,6 +327,8 @@ async function main(): Promise<void> {
   const sd = results.sustainedDrawn as { perSecond: number };
   const sw = results.slowWeChat as { ack: Summary; endToEnd: Summary };
   const t = results.tokenRequests as { tokenRequests: number };
+  type Spread = { p50: number; max: number };
+  const dg = results.digest as { coldMs: Spread; warmMs: Spread; wechatCallsCold: Spread; wechatCallsWarm: Spread };
   const r = results.rss as { after200MB: number; after2000MB: number; after10000MB: number; growth2000to10000Pct: number };
   const rows: [string, string, string, boolean][] = [
     ['ack p50 / p99, bot (250 commands, bursts of 50)', `${a.bot.p50} / ${a.bot.p99} ms`, '', true],
@@ -335,6 +345,8 @@ async function main(): Promise<void> {
       '',
       true,
     ],
+    ['weekly digest, cold / warm p50 (10 weeks, chart drawn, no Slack)', `${dg.coldMs.p50} / ${dg.warmMs.p50} ms`, '', true],
+    ['WeChat calls per weekly digest, cold / warm', `${dg.wechatCallsCold.p50} / ${dg.wechatCallsWarm.p50}`, '', true],
     ['token requests for 1000 concurrent calls (cold)', `${t.tokenRequests}`, '1', t.tokenRequests === 1],
     ['RSS after 200 / 2000 / 10000 reports', `${r.after200MB} / ${r.after2000MB} / ${r.after10000MB} MB`, '', true],
     ['RSS growth 2000 -> 10000', `${r.growth2000to10000Pct}%`, '< 10%', r.growth2000to10000Pct < 10],

@@ -9,6 +9,16 @@ const DEMO = [
   'retain daily 2017-03-13',
   'visits daily 2017-03-13',
   'retain monthly 2017-02',
+  'retain cohorts weekly 2017-03-06',
+  'retain cohorts daily 2017-03-13',
+  'digest weekly 2017-03-06',
+  'digest daily 2017-03-13',
+  'sources 2017-03-13',
+  'pages 2017-03-13',
+  'users 7d 2017-03-12',
+  'users 30d 2017-03-12',
+  // WeChat keeps performance data for a limited time: the latest 30 days.
+  'perf 30d',
 ];
 
 void withCli(async (cli) => {
