@@ -68,8 +68,26 @@ function retention(period: Period, retain: DigestData['retain']): DigestRetentio
   return { cohort: previousPeriod(period), ...cohort, shareBefore: plusOne(retain[1]).share };
 }
 
-export function buildDigest(req: ReportRequest, data: DigestData, meta: ReportMeta, parts: Parts): DigestReport {
+/**
+ * Some days of the period empty while others have data: WeChat's "not ready" in disguise (the
+ * client never caches such answers). Summing would show a false drop, so the part is left out.
+ */
+function partlyEmpty<T>(days: { now: T[]; before: T[] }, isEmpty: (d: T) => boolean): boolean {
+  const some = (l: T[]) => l.some(isEmpty) && !l.every(isEmpty);
+  return some(days.now) || (days.now.some((d) => !isEmpty(d)) && some(days.before));
+}
+
+export function buildDigest(req: ReportRequest, raw: DigestData, meta: ReportMeta, parts: Parts): DigestReport {
   const { period } = req;
+  const data = { ...raw };
+  if (data.sources && partlyEmpty(data.sources, (d) => d.sourceSessions.length === 0)) {
+    parts.missing('sources', 'not_ready');
+    data.sources = null;
+  }
+  if (data.pages && partlyEmpty(data.pages, (d) => d.length === 0)) {
+    parts.missing('pages', 'not_ready');
+    data.pages = null;
+  }
   const trend = data.trend ?? data.trendPeriods.map(() => null);
   const n = trend.length;
   const sum = (ds: VisitDistributionResult[], f: (d: VisitDistributionResult) => VisitDistributionResult['sourceSessions']) =>

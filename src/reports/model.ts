@@ -146,8 +146,10 @@ export interface PageRow {
 
 export interface PagesReport extends ReportBase {
   kind: 'pages';
-  /** Most page views first. */
+  /** Most page views first; the first PAGES_KEPT of them. */
   pages: PageRow[];
+  /** How many pages WeChat listed (at most 200), before keeping the top ones. */
+  pageCount: number;
   totalPageViews: number | null;
 }
 
@@ -162,8 +164,11 @@ export interface PortraitSlice {
 export type PortraitDimension = 'genders' | 'platforms' | 'ages' | 'provinces' | 'cities' | 'devices';
 export const PORTRAIT_DIMENSIONS: readonly PortraitDimension[] = ['genders', 'platforms', 'ages', 'provinces', 'cities', 'devices'];
 
-/** Who the users are: each dimension's slices, largest first (ages in band order). */
-export type Portrait = Record<PortraitDimension, PortraitSlice[]> & { total: number | null };
+/**
+ * Who the users are: each dimension's slices, largest first (ages in band order), the first
+ * SLICES_KEPT of them; `counts` says how many WeChat listed. Shares are of `total`, all users.
+ */
+export type Portrait = Record<PortraitDimension, PortraitSlice[]> & { total: number | null; counts: Record<PortraitDimension, number> };
 
 export interface UsersReport extends ReportBase {
   kind: 'users';
@@ -242,6 +247,14 @@ export interface DigestRetention {
 }
 
 export type Report = TrendReport | SourcesReport | PagesReport | UsersReport | PerfReport | CohortsReport | DigestReport;
+
+/**
+ * WeChat said a part's data is not ready yet (errcode 61503, or some days of a week came back
+ * empty): a schedule waits and retries rather than post a report with a hole in it.
+ */
+export function awaitsData(r: Report): boolean {
+  return r.empty || r.notes.some((n) => n.kind === 'part_missing' && n.error === 'not_ready');
+}
 
 const KIND_TITLES: Record<ReportKind, string> = {
   retain: 'retention',

@@ -18,12 +18,15 @@ const ratio = (a: number | null, b: number | null): number | null => (a === null
  */
 export function pageRows(days: VisitPageItem[][], previous: VisitPageItem[][] | null, totalViews?: number): PageRow[] {
   const sum = (lists: VisitPageItem[][]) => {
-    const m = new Map<string, VisitPageItem & { stayWeight: number }>();
+    // Stay time is averaged over the views that have one: a day without it does not count as 0 s.
+    const m = new Map<string, VisitPageItem & { stayWeight: number; stayViews: number }>();
     for (const p of lists.flat()) {
       const a = m.get(p.pagePath);
       const add = (x: number | null, y: number | null) => (x === null ? y : y === null ? x : x + y);
-      const stayWeight = p.pageStaytimePv !== null && p.pageVisitPv !== null ? p.pageStaytimePv * p.pageVisitPv : 0;
-      if (!a) m.set(p.pagePath, { ...p, stayWeight });
+      const timed = p.pageStaytimePv !== null && p.pageVisitPv !== null;
+      const stayWeight = timed ? (p.pageStaytimePv ?? 0) * (p.pageVisitPv ?? 0) : 0;
+      const stayViews = timed ? (p.pageVisitPv ?? 0) : 0;
+      if (!a) m.set(p.pagePath, { ...p, stayWeight, stayViews });
       else
         m.set(p.pagePath, {
           pagePath: p.pagePath,
@@ -35,6 +38,7 @@ export function pageRows(days: VisitPageItem[][], previous: VisitPageItem[][] | 
           pageSharePv: add(a.pageSharePv, p.pageSharePv),
           pageShareUv: add(a.pageShareUv, p.pageShareUv),
           stayWeight: a.stayWeight + stayWeight,
+          stayViews: a.stayViews + stayViews,
         });
     }
     return m;
@@ -43,7 +47,7 @@ export function pageRows(days: VisitPageItem[][], previous: VisitPageItem[][] | 
   const before = previous ? sum(previous) : null;
   const total = totalViews ?? [...now.values()].reduce((a, p) => a + (p.pageVisitPv ?? 0), 0);
   const rows = [...now.values()].map((p): PageRow => {
-    const stay = days.length === 1 ? p.pageStaytimePv : ratio(p.stayWeight, p.pageVisitPv);
+    const stay = ratio(p.stayWeight, p.stayViews);
     const exitShare = ratio(p.exitpagePv, p.pageVisitPv);
     return {
       path: p.pagePath,
@@ -78,6 +82,7 @@ export function buildPages(req: ReportRequest, list: VisitPageItem[], meta: Repo
     empty,
     notes: [...req.notes, ...(empty ? [{ kind: 'no_data' as const, period: req.period }] : [])],
     pages: pageRows([list], null, total).slice(0, PAGES_KEPT),
+    pageCount: new Set(list.map((p) => p.pagePath)).size,
     totalPageViews: empty ? null : total,
   };
 }

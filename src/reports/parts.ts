@@ -1,3 +1,5 @@
+import { type Logger, silentLogger } from '../log';
+import { errorText } from '../util/error-text';
 import { WeChatError } from '../wechat/errors';
 import type { ReportNote, ReportPart } from './model';
 
@@ -11,15 +13,25 @@ export class Parts {
   private failures: unknown[] = [];
   private attempts = 0;
 
+  constructor(private readonly log: Logger = silentLogger) {}
+
   async get<T>(part: ReportPart, work: Promise<T>): Promise<T | null> {
     this.attempts++;
     try {
       return await work;
     } catch (e) {
       this.failures.push(e);
-      this.notes.push({ kind: 'part_missing', part, error: e instanceof WeChatError ? e.kind : 'unexpected' });
+      this.missing(part, e instanceof WeChatError ? e.kind : 'unexpected');
+      // A WeChat failure is expected now and then; anything else is a bug, shown here and not only as a note.
+      if (e instanceof WeChatError) this.log.warn({ part, kind: e.kind, code: e.code }, 'report part could not be fetched');
+      else this.log.error({ part, err: errorText(e) }, 'report part failed unexpectedly');
       return null;
     }
+  }
+
+  /** Records a part left out for a reason found after fetching (e.g. some days of a week came back empty). */
+  missing(part: ReportPart, error: string): void {
+    this.notes.push({ kind: 'part_missing', part, error });
   }
 
   /** Throws the first failure when nothing at all could be fetched. */

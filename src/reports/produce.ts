@@ -1,3 +1,4 @@
+import type { Logger } from '../log';
 import type { WeChatClient } from '../wechat/client';
 import { buildReport, type ReportMeta } from './build';
 import { buildCohorts, fetchCohorts } from './cohorts';
@@ -11,8 +12,8 @@ import { buildSources, fetchSources } from './sources';
 import { buildUsers, fetchUsers } from './users';
 
 /** Fetches what a request's kind needs from WeChat and builds its plain Report. */
-export async function fetchAndBuild(client: WeChatClient, req: ReportRequest, meta: ReportMeta, now: Date): Promise<Report> {
-  const parts = new Parts();
+export async function fetchAndBuild(client: WeChatClient, req: ReportRequest, meta: ReportMeta, now: Date, log?: Logger): Promise<Report> {
+  const parts = new Parts(log);
   switch (req.kind) {
     case 'retain':
     case 'visits':

@@ -40,8 +40,8 @@ export interface KindRule {
 }
 
 /**
- * WeChat keeps performance data for a limited time (see docs/research/wechat-analytics.md); older
- * days are refused before any call.
+ * How far back the bot asks for performance data. WeChat does not document how long it keeps it
+ * (docs/research/wechat-analytics.md); older days are refused before any call rather than guessed at.
  */
 export const PERF_HISTORY_DAYS = 180;
 

@@ -78,7 +78,7 @@ export class ReportService {
 
   private async fetchAndDraw(source: ReportSource, req: ReportRequest, log: Logger): Promise<ProducedReport> {
     const t0 = Date.now();
-    const report = await fetchAndBuild(source.client, req, { appName: source.displayName, sandbox: source.sandbox }, new Date());
+    const report = await fetchAndBuild(source.client, req, { appName: source.displayName, sandbox: source.sandbox }, new Date(), log);
     const t1 = Date.now();
     const chart = await this.d.charts.render(report);
     log.info(

@@ -24,8 +24,11 @@ const SOURCE_FIELD: Record<PortraitDimension, keyof PortraitGroup> = {
 /** Slices kept per dimension: provinces and devices have long tails nobody reads. */
 export const SLICES_KEPT = 20;
 
-function slices(entries: PortraitEntry[], byId: boolean): PortraitSlice[] {
-  const total = entries.reduce((a, e) => a + e.value, 0);
+/**
+ * Shares are of all users (`total`), not of the entries listed: WeChat lists only the top
+ * provinces, cities and devices, so their entries do not add up to everyone.
+ */
+function slices(entries: PortraitEntry[], byId: boolean, total: number): PortraitSlice[] {
   const sorted = [...entries].sort((a, b) => (byId ? (a.id ?? 999) - (b.id ?? 999) : b.value - a.value) || (a.name < b.name ? -1 : 1));
   return sorted.slice(0, SLICES_KEPT).map((e) => ({ id: e.id, name: e.name, value: e.value, share: total > 0 ? e.value / total : null }));
 }
@@ -36,11 +39,16 @@ function slices(entries: PortraitEntry[], byId: boolean): PortraitSlice[] {
  * leave one out).
  */
 export function portrait(g: PortraitGroup): Portrait {
-  const out = {} as Record<PortraitDimension, PortraitSlice[]>;
-  for (const d of PORTRAIT_DIMENSIONS) out[d] = slices(g[SOURCE_FIELD[d]], d === 'ages');
   const sum = (l: PortraitEntry[]) => l.reduce((a, e) => a + e.value, 0);
   const total = Math.max(sum(g.genders), sum(g.platforms), sum(g.ages));
-  return { ...out, total: total > 0 ? total : null };
+  const out = {} as Record<PortraitDimension, PortraitSlice[]>;
+  const counts = {} as Record<PortraitDimension, number>;
+  for (const d of PORTRAIT_DIMENSIONS) {
+    const entries = g[SOURCE_FIELD[d]];
+    out[d] = slices(entries, d === 'ages', Math.max(total, sum(entries)));
+    counts[d] = entries.length;
+  }
+  return { ...out, total: total > 0 ? total : null, counts };
 }
 
 export function fetchUsers(client: WeChatClient, req: ReportRequest): Promise<UserPortraitResult> {

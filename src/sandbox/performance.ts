@@ -1,4 +1,5 @@
 import { addDays, chinaToday } from '../calendar/period';
+import { PERF_MAX_DAYS } from '../wechat/client';
 import { day, daysSinceEpoch, EPOCH, hash01, round4 } from './data';
 import { wobble } from './mix';
 
@@ -24,7 +25,6 @@ export type PerformanceAnswer =
   | { errcode: number; errmsg: string };
 
 /** The longest span accepted ("时间跨度不能超过30天"). */
-const MAX_DAYS = 30;
 
 function isWeekend(d: string): boolean {
   const dow = new Date(Date.UTC(+d.slice(0, 4), +d.slice(4, 6) - 1, +d.slice(6, 8))).getUTCDay();
@@ -90,8 +90,8 @@ export function performanceAnswer(body: Record<string, unknown>, now: Date, scal
   if (!metrics || from === null || to === null) return FORMAT_ERROR;
   const begin = chinaDate(from);
   const end = chinaDate(to);
-  if (begin > end || addDays(begin, MAX_DAYS - 1) < end) {
-    return { errcode: 61501, errmsg: `date range error: the span must be 1 to ${MAX_DAYS} days` };
+  if (begin > end || addDays(begin, PERF_MAX_DAYS - 1) < end) {
+    return { errcode: 61501, errmsg: `date range error: the span must be 1 to ${PERF_MAX_DAYS} days` };
   }
   if (end >= chinaToday(now)) return { errcode: 61501, errmsg: `date range error (today in China is ${chinaToday(now)})` };
   // Before the first day with data there is nothing; some days are missing in live answers too.

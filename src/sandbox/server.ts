@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PERFORMANCE_PATH } from '../wechat/client';
 import { ENDPOINTS } from '../wechat/endpoints';
 import type { EndpointKind } from '../wechat/types';
 import { addDays, chinaToday, isComplete, periodContaining, type Granularity, type Period } from '../calendar/period';
@@ -97,7 +98,6 @@ const DATACUBE: ReadonlyMap<string, { kind: EndpointKind; granularity: Granulari
 );
 
 /** Not under /datacube, but an analytics call all the same: same tokens, faults and stats. */
-const PERFORMANCE_PATH = '/wxa/business/performance/boot';
 
 /** A WeChat error answer. */
 type ErrorAnswer = { errcode: number; errmsg: string };
@@ -224,7 +224,7 @@ export class WeChatSimulator {
     };
 
     const isToken = path === '/cgi-bin/token' || path === '/cgi-bin/stable_token';
-    const isPerformance = path === PERFORMANCE_PATH;
+    const isPerformance = path === `/${PERFORMANCE_PATH}`;
     if (isToken) this.stats.tokenRequests++;
     else if (path.startsWith('/datacube/') || isPerformance) this.stats.datacubeRequests++;
     else return void res.writeHead(404).end();

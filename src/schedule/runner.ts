@@ -2,7 +2,7 @@ import { backOff } from 'exponential-backoff';
 import { ProgramUnavailableError, type ProgramDirectory } from '../apps/directory';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
-import { reportTitle } from '../reports/model';
+import { awaitsData, reportTitle } from '../reports/model';
 import { QueueClosedError } from '../reports/queue';
 import type { ReportService } from '../reports/service';
 import type { DeliveredParts, RunPatch, RunRecord, Schedule, Store } from '../store/types';
@@ -220,7 +220,7 @@ export class ScheduleRunner {
           found.program,
           { kind: reportKind(s.report), period, notes: [] },
           async (r) => {
-            if (r.report.empty) throw new NoDataYet();
+            if (awaitsData(r.report)) throw new NoDataYet();
             await this.d.delivery.deliver(s.channel, r, { done: delivered, onPart });
           },
           { logger: log },

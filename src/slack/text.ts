@@ -112,7 +112,8 @@ export function usage(kind: ReportKind): string {
     lines.push(`• ${granularityWords(rule.granularities)}: ${rule.granularity} if you leave it out; weekly takes any day of the week.`);
   }
   lines.push(`${DATE_LINE} Leave it out for the latest complete ${rule.spans || rule.granularity === 'daily' ? 'day' : 'period'}.`);
-  if (rule.historyDays !== undefined) lines.push(`• WeChat keeps this data for ${rule.historyDays} days.`);
+  if (rule.historyDays !== undefined)
+    lines.push(`• At most ${rule.historyDays} days back (WeChat does not say how long it keeps this data).`);
   lines.push(`• Example: \`${EXAMPLES[kind]}\``);
   return lines.join('\n');
 }
@@ -140,7 +141,7 @@ function tooOld(kind: ReportKind, date: string, oldest: string): string {
   const keeps =
     days === undefined
       ? 'WeChat no longer has this data'
-      : `WeChat keeps ${kind === 'perf' ? 'performance' : 'this'} data for ${days} days`;
+      : `this bot asks WeChat for ${kind === 'perf' ? 'performance' : 'this'} data at most ${days} days back (WeChat does not say how long it keeps it)`;
   return `${isoDate(date)} is too far back: ${keeps}; the oldest day you can ask for is ${isoDate(oldest)} (a span must start on or after it).`;
 }
 

@@ -1,5 +1,5 @@
 import type { AxiosInstance } from 'axios';
-import PQueue from 'p-queue';
+import { RateWindow } from '../util/rate-window';
 import type { Logger } from '../log';
 import { silentLogger } from '../log';
 import { WeChatError } from './errors';
@@ -60,13 +60,10 @@ export class WeChatClient {
    * Bounds how many calls (not cache hits) start per minute. Not how many run at once: a call
    * that hangs must not hold up other reports' calls (each report bounds its own fan-out).
    */
-  private readonly quota: PQueue;
+  private readonly quota: RateWindow;
 
   constructor(private readonly opts: WeChatClientOptions) {
-    this.quota = new PQueue({
-      intervalCap: opts.callsPerMinute ?? DEFAULT_WECHAT_CALLS_PER_MINUTE,
-      interval: opts.quotaWindowMs ?? 60_000,
-    });
+    this.quota = new RateWindow(opts.callsPerMinute ?? DEFAULT_WECHAT_CALLS_PER_MINUTE, opts.quotaWindowMs ?? 60_000);
     this.retry = opts.retry ?? DEFAULT_RETRY;
     this.now = opts.now ?? (() => new Date());
     this.log = opts.logger ?? silentLogger;
@@ -181,7 +178,10 @@ export class WeChatClient {
     const started = Date.now();
     try {
       // Each attempt counts against the quota, retries too.
-      const out = await withRetry(() => this.quota.add(() => this.callWithFreshToken(endpoint, body)), this.retry);
+      const out = await withRetry(async () => {
+        await this.quota.take();
+        return this.callWithFreshToken(endpoint, body);
+      }, this.retry);
       this.log.debug({ endpoint, ms: Date.now() - started }, 'wechat call ok');
       if (this.opts.results && !isEmptyAnswer(out)) {
         await this.opts.results.set(cacheKey, out, resultTtlMs(period, this.now())).catch((e: unknown) => {

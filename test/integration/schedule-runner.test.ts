@@ -91,6 +91,24 @@ describe('scheduled runs (SQLite store, WeChat simulator, Slack double)', () => 
     expect(posts()).toHaveLength(1);
   });
 
+  test('a digest with one part not ready (61503 past the retries of one call) waits and retries instead of posting with a hole in it', async () => {
+    const digest: Schedule = { ...schedule, id: 'sdigest', report: 'digest' };
+    await store.saveSchedule(digest);
+    // The first 8 calls (the trend weeks, 8 at a time) get 61503, then the first retry too: one week's
+    // trend fails after its 2 attempts, so the headline figures are not ready; every other call succeeds.
+    sim.inject('datacube', { type: 'errcode', errcode: 61503 }, 9);
+    const r = runner('A');
+    expect(await r.run(digest, period())).toMatchObject({ outcome: 'waiting_data' });
+    expect(posts()).toHaveLength(0);
+    clock += 30 * 60_000;
+    await runDue(store, r, new Date(clock));
+    expect(await store.lastRun('sdigest')).toMatchObject({ state: 'posted' });
+    expect(posts()).toHaveLength(1);
+    const text = JSON.stringify(posts()[0].args.blocks);
+    expect(text).toContain('Top 5 sources');
+    expect(text).not.toMatch(/could not be fetched/);
+  });
+
   test('an empty list for the period that just closed counts as not ready; after the window a notice is posted instead of wrong figures', async () => {
     sim.inject('datacube', { type: 'empty' }, 1000);
     const r = runner('A', { retryIntervalMs: 30 * 60_000, retryWindowMs: 6 * 3_600_000 });

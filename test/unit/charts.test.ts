@@ -125,6 +125,7 @@ function pages(paths?: string[]): PagesReport {
     kind: 'pages',
     period: day,
     pages: names.map((p, i) => page(p, Math.round(52000 / (i + 1)), 0.15 + (i % 4) * 0.12, i === 3 || i === 8)),
+    pageCount: names.length,
     totalPageViews: 180000,
   };
 }
@@ -166,10 +167,20 @@ function portrait(scale: number): Portrait {
     ].map((n, i) => slice(n, s(26000 - i * 2000))),
     cities: [slice('深圳', s(9000))],
     devices: [slice('iPhone 7', s(9000))],
+    counts: { genders: 3, platforms: 3, ages: 6, provinces: 12, cities: 1, devices: 1 },
   };
 }
 
-const emptyPortrait = (): Portrait => ({ total: null, genders: [], platforms: [], ages: [], provinces: [], cities: [], devices: [] });
+const emptyPortrait = (): Portrait => ({
+  total: null,
+  genders: [],
+  platforms: [],
+  ages: [],
+  provinces: [],
+  cities: [],
+  devices: [],
+  counts: { genders: 0, platforms: 0, ages: 0, provinces: 0, cities: 0, devices: 0 },
+});
 
 function users(scale = 1): UsersReport {
   return {

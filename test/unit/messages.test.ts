@@ -164,7 +164,14 @@ function page(path: string, views: number, exitShare: number, exitHeavy = false)
 }
 
 function pagesReport(pages: PageRow[]): PagesReport {
-  return { ...base, kind: 'pages', period: day('20170306'), pages, totalPageViews: pages.reduce((a, p) => a + (p.pageViews ?? 0), 0) };
+  return {
+    ...base,
+    kind: 'pages',
+    period: day('20170306'),
+    pages,
+    pageCount: pages.length,
+    totalPageViews: pages.reduce((a, p) => a + (p.pageViews ?? 0), 0),
+  };
 }
 
 describe('pages message', () => {
@@ -230,6 +237,7 @@ function portrait(total: number): Portrait {
     provinces: ['广东', '<@U123> *x*', '浙江', '江苏', '北京', '上海', '四川'].map((n, i) => slice(n, total * (0.3 - i * 0.04), total)),
     cities: ['深圳', '广州', '杭州'].map((n, i) => slice(n, total * (0.2 - i * 0.05), total)),
     devices: ['iPhone 7', 'HUAWEI `P10`', 'OPPO R11'].map((n, i) => slice(n, total * (0.1 - i * 0.02), total)),
+    counts: { genders: 3, platforms: 2, ages: 3, provinces: 7, cities: 3, devices: 3 },
   };
 }
 
@@ -496,9 +504,9 @@ describe('notes, request problems and usage', () => {
     expect(problem('perf', '1d')).toContain('Choose `7d` or `30d`');
   });
 
-  test('too_old says how long WeChat keeps the data and the oldest day', () => {
+  test('too_old says how far back the bot asks (its own limit, not a WeChat fact) and the oldest day', () => {
     expect(problem('perf', '7d 2017-06-01')).toContain(
-      'WeChat keeps performance data for 180 days; the oldest day you can ask for is 2017-09-21',
+      'this bot asks WeChat for performance data at most 180 days back (WeChat does not say how long it keeps it); the oldest day you can ask for is 2017-09-21',
     );
   });
 

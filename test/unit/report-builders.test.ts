@@ -1,7 +1,7 @@
 import { periodContaining } from '../../src/calendar/period';
 import { buildCohorts, type CohortsData } from '../../src/reports/cohorts';
 import { buildDigest, type DigestData } from '../../src/reports/digest';
-import type { ReportRequest } from '../../src/reports/model';
+import { awaitsData, type ReportRequest } from '../../src/reports/model';
 import { buildPages, pageRows } from '../../src/reports/pages';
 import { Parts } from '../../src/reports/parts';
 import { buildPerf, perfSeries, pickTable } from '../../src/reports/perf';
@@ -101,6 +101,18 @@ describe('pages', () => {
     expect(rows[0]).toMatchObject({ pageViews: 400, stayTime: 25, change: 1 });
   });
 
+  test('WeChat lists up to 200 pages: the model keeps the top 50 and says how many there were', () => {
+    const list = Array.from({ length: 200 }, (_, i) => page(`p${i}`, 1000 - i, 0));
+    const r = buildPages({ ...day('20170313'), kind: 'pages' }, list, META);
+    expect(r.pages).toHaveLength(50);
+    expect(r.pageCount).toBe(200);
+  });
+
+  test('a day without a stay time does not count as 0 s in a multi-day average', () => {
+    const rows = pageRows([[page('x', 100, 0, 10)], [page('x', 100, 0, 10, { pageStaytimePv: null })]], null);
+    expect(rows[0]).toMatchObject({ pageViews: 200, stayTime: 10 });
+  });
+
   test('a field WeChat left out stays null', () => {
     const rows = pageRows([[page('x', 100, 0, 10, { exitpagePv: null, pageVisitUv: null })]], null);
     expect(rows[0]).toMatchObject({ exits: null, exitShare: null, visitors: null, exitHeavy: false });
@@ -141,6 +153,19 @@ describe('users', () => {
     expect(r.activeUsers.ages.map((s) => s.id)).toEqual([1, 3]);
     expect(r.newUsers.genders[0]).toEqual({ id: 2, name: '女', value: 55, share: 0.55 });
     expect(r.empty).toBe(false);
+  });
+
+  test('provinces are shares of all users (WeChat lists only the top ones), and the count says how many it listed', () => {
+    const g = group(1);
+    g.province = Array.from({ length: 30 }, (_, i) => ({ id: i, name: `省${i}`, value: 2 }));
+    const r = buildUsers(
+      { kind: 'users', period: periodContaining('daily', '20170312'), span: 1, notes: [] },
+      { refDate: '', visitUvNew: g, visitUv: g },
+      META,
+    );
+    expect(r.activeUsers.provinces).toHaveLength(20);
+    expect(r.activeUsers.counts.provinces).toBe(30);
+    expect(r.activeUsers.provinces[0].share).toBe(0.02); // 2 of 100 users, not 2 of the 60 listed
   });
 });
 
@@ -276,6 +301,32 @@ describe('digest', () => {
       ['a', 30, 1],
     ]);
     expect(r.trend.map((t) => t.visitUv)).toEqual([1000, 1200]);
+  });
+
+  test('a week with some days empty (not ready in disguise) leaves that part out rather than show a false drop', () => {
+    const period = periodContaining('weekly', '20170306');
+    const parts = new Parts();
+    const r = buildDigest(
+      { kind: 'digest', period, notes: [] },
+      {
+        trendPeriods: [period],
+        trend: null,
+        retain: null,
+        sources: { now: [dist([[1, 10]]), dist([])], before: [dist([[1, 10]]), dist([[1, 10]])] },
+        pages: { now: [[page('a', 10, 1)], [page('a', 10, 1)]], before: [[page('a', 10, 1)], []] },
+      },
+      META,
+      parts,
+    );
+    expect(r.sources).toEqual([]);
+    expect(r.pages).toEqual([]);
+    expect(r.notes).toEqual(
+      expect.arrayContaining([
+        { kind: 'part_missing', part: 'sources', error: 'not_ready' },
+        { kind: 'part_missing', part: 'pages', error: 'not_ready' },
+      ]),
+    );
+    expect(awaitsData(r)).toBe(true);
   });
 
   test('parts that failed are left out with notes; the report still builds', () => {

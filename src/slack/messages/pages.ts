@@ -60,7 +60,7 @@ function pagesTable(r: PagesReport): KnownBlock[] {
 function topShare(r: PagesReport, top: PageRow[]): string {
   const views = top.reduce((a, p) => a + (p.pageViews ?? 0), 0);
   const share = r.totalPageViews ? views / r.totalPageViews : null;
-  return `Showing ${top.length} of ${count(r.pages.length)} pages: ${percent(share)} of page views.`;
+  return `Showing ${top.length} of ${count(r.pageCount)} pages: ${percent(share)} of page views.`;
 }
 
 /** /wxa pages: the day's top pages. */
@@ -69,7 +69,7 @@ export function pagesMessage(r: PagesReport, o: RenderOptions): RenderedMessage 
   const blocks: KnownBlock[] = [header(title), context([sourceLine(r)]), ...missingParts(r)];
   const exitHeavy = r.pages.slice(0, TOP_PAGES).filter((p) => p.exitHeavy);
   if (r.pages.length > 0) {
-    blocks.push(fields([`*Page views*\n${count(r.totalPageViews)}`, `*Pages viewed*\n${count(r.pages.length)}`]));
+    blocks.push(fields([`*Page views*\n${count(r.totalPageViews)}`, `*Pages viewed*\n${count(r.pageCount)}`]));
     blocks.push(...pagesTable(r));
     if (exitHeavy.length > 0) blocks.push(section(exitLine(exitHeavy)));
   } else if (!r.empty) {
@@ -90,7 +90,7 @@ function fallback(r: PagesReport, title: string, exitHeavy: number): string {
   const top = r.pages[0];
   return [
     fallbackLead(r, title),
-    `${count(r.totalPageViews)} page views over ${count(r.pages.length)} pages;`,
+    `${count(r.totalPageViews)} page views over ${count(r.pageCount)} pages;`,
     top ? `top: ${pathInline(top.path)} (${count(top.pageViews)}).` : '',
     exitHeavy ? `${exitHeavy} exit-heavy.` : '',
     r.empty ? 'WeChat returned no data for this day.' : '',

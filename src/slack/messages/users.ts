@@ -46,7 +46,7 @@ function dimensionBlocks(p: Portrait, d: (typeof DIMENSIONS)[number]): KnownBloc
   const shown = slices.slice(0, d.top ?? slices.length);
   const rows = [['', 'Users', 'Share']];
   for (const s of shown) rows.push([sliceName(s, d.translate ?? false), count(s.value), shortPercent(s.share)]);
-  const rest = slices.length - shown.length;
+  const rest = p.counts[d.key] - shown.length;
   return tableSections(caption, rows, ['l', 'r', 'r'], rest > 0 ? `+${rest} more ${d.plural}` : '');
 }
 
