@@ -107,7 +107,7 @@ describe('sources message', () => {
     expect(s).toContain('Monday 2017-02-27');
     expect(s).toMatch(/Search +4,000 +50% +▲ 33\.3%/);
     expect(s).toMatch(/Chat +2,500 +31% +▼ 16\.7%/);
-    expect(s).toMatch(/Source 63 +1,000 +13% +n\/a/);
+    expect(s).toMatch(/Source 63 +1,000 +13% +new/);
     expect(s).toContain('vs 02-27');
     expect(s).toContain('*Sessions*\n8,000');
     expectWithinLimits(m);

@@ -35,11 +35,16 @@ function comparedDay(r: SourcesReport): string {
   return `${weekdayName(r.comparedWith.begin)} ${formatRange(r.comparedWith)}`;
 }
 
+/** The change, or "new" for a source with no sessions a week earlier (as the movers line says). */
+function changeCell(s: SourceRow): string {
+  return s.sessions.previous === 0 && (s.sessions.value ?? 0) > 0 ? 'new' : delta(s.sessions.change);
+}
+
 function sourcesTable(r: SourcesReport): KnownBlock[] {
   const top = r.sources.slice(0, TOP_SOURCES);
   const rest = r.sources.slice(TOP_SOURCES);
   const rows = [['Source', 'Sessions', 'Share', `vs ${isoDate(r.comparedWith.begin).slice(5)}`]];
-  for (const s of top) rows.push([sourceLabel(s.key).en, count(s.sessions.value), shortPercent(s.share), delta(s.sessions.change)]);
+  for (const s of top) rows.push([sourceLabel(s.key).en, count(s.sessions.value), shortPercent(s.share), changeCell(s)]);
   const caption = `*Top sources* — sessions, share of the day's sessions, and change against ${comparedDay(r)} (same weekday a week earlier)`;
   return tableSections(caption, rows, ['l', 'r', 'r', 'r'], rest.length ? moreSources(r, rest) : '');
 }

@@ -26,7 +26,7 @@ const TOP = 5;
 
 const DIMENSIONS: { key: PortraitDimension; title: string; plural: string; top?: number; translate?: boolean }[] = [
   { key: 'genders', title: 'Gender', plural: 'genders', translate: true },
-  { key: 'platforms', title: 'Platform', plural: 'platforms' },
+  { key: 'platforms', title: 'Platform', plural: 'platforms', translate: true },
   { key: 'ages', title: 'Age', plural: 'age bands', translate: true },
   { key: 'provinces', title: `Top ${TOP} provinces`, plural: 'provinces', top: TOP },
   { key: 'cities', title: `Top ${TOP} cities`, plural: 'cities', top: TOP },
