@@ -1,5 +1,6 @@
-import { formatRange, UNITS } from '../calendar/labels';
 import type { Period } from '../calendar/period';
+import { type Language, translator } from '../i18n';
+import { formatPeriod } from '../i18n/dates';
 
 export type ReportKind = 'retain' | 'visits' | 'sources' | 'pages' | 'users' | 'perf' | 'cohorts' | 'digest';
 export const REPORT_KINDS: readonly ReportKind[] = ['retain', 'visits', 'sources', 'pages', 'users', 'perf', 'cohorts', 'digest'];
@@ -19,6 +20,8 @@ export interface ReportRequest {
   span?: Span;
   /** Said back to the user, e.g. that a Wednesday was read as its week (worded by src/slack). */
   notes: ReportNote[];
+  /** The language of the words (the channel's, set with `/wxa lang`); English when absent. */
+  language?: Language;
 }
 
 /** Something the reader should know about a report; src/slack puts it into words. */
@@ -75,6 +78,8 @@ interface ReportBase {
   /** True when WeChat returned nothing at all for the period. */
   empty: boolean;
   notes: ReportNote[];
+  /** The words' language, from the request; English when absent. */
+  language?: Language;
 }
 
 /** /retain and /visits: one period's figures against the previous one, with the visit trend. */
@@ -256,26 +261,15 @@ export function awaitsData(r: Report): boolean {
   return r.empty || r.notes.some((n) => n.kind === 'part_missing' && n.error === 'not_ready');
 }
 
-const KIND_TITLES: Record<ReportKind, string> = {
-  retain: 'retention',
-  visits: 'visits',
-  sources: 'visit sources',
-  pages: 'top pages',
-  users: 'user portrait',
-  perf: 'performance',
-  cohorts: 'retention cohorts',
-  digest: 'digest',
-};
-
 /**
- * "Weekly retention · 2017-03-06 – 2017-03-12": the report's title in messages, files and charts.
- * Span reports name their days: "User portrait · 7 days to 2017-03-12".
+ * "Weekly retention · 2017-03-06 – 2017-03-12" (每周留存 · 2017年3月6日–12日): the report's title in
+ * messages, files and charts. Span reports name their days: "User portrait · 7 days to 2017-03-12".
  */
-export function reportTitle(r: Pick<ReportRequest, 'kind' | 'period' | 'span'>): string {
-  const what = KIND_TITLES[r.kind];
-  if (r.span !== undefined) {
-    const title = `${what[0].toUpperCase()}${what.slice(1)}`;
-    return r.span === 1 ? `${title} · ${formatRange(r.period)}` : `${title} · ${r.span} days to ${formatRange(r.period)}`;
-  }
-  return `${UNITS[r.period.granularity].adj} ${what} · ${formatRange(r.period)}`;
+export function reportTitle(r: Pick<ReportRequest, 'kind' | 'period' | 'span' | 'language'>): string {
+  const lang = r.language ?? 'en';
+  const t = translator(lang);
+  const what = t(`kind.${r.kind}`);
+  const range = formatPeriod(r.period, lang);
+  if (r.span !== undefined) return t('title.span', { count: r.span, What: `${what[0].toUpperCase()}${what.slice(1)}`, range });
+  return t('title.period', { adj: t(`unit.${r.period.granularity}.adj`), what, range });
 }

@@ -13,7 +13,11 @@ import { buildUsers, fetchUsers } from './users';
 
 /** Fetches what a request's kind needs from WeChat and builds its plain Report. */
 export async function fetchAndBuild(client: WeChatClient, req: ReportRequest, meta: ReportMeta, now: Date, log?: Logger): Promise<Report> {
-  const parts = new Parts(log);
+  const report = await fetchAndBuildKind(client, req, meta, now, new Parts(log));
+  return req.language ? { ...report, language: req.language } : report;
+}
+
+async function fetchAndBuildKind(client: WeChatClient, req: ReportRequest, meta: ReportMeta, now: Date, parts: Parts): Promise<Report> {
   switch (req.kind) {
     case 'retain':
     case 'visits':

@@ -67,7 +67,7 @@ export class ReportService {
 
   private produce(source: ReportSource, req: ReportRequest, deadline: AbortSignal, logger?: Logger): Promise<ProducedReport> {
     // The notes are in the key: a Wednesday and a Thursday of one week must not share a note.
-    const key = `${source.name}:${req.kind}:${req.period.granularity}:${req.period.begin}:${req.span ?? ''}:${JSON.stringify(req.notes)}`;
+    const key = `${source.name}:${req.kind}:${req.period.granularity}:${req.period.begin}:${req.span ?? ''}:${req.language ?? 'en'}:${JSON.stringify(req.notes)}`;
     // Past the deadline this caller stops waiting (and delivers nothing); the shared work goes on for others.
     return untilDeadline(
       this.flights.run(key, () => this.fetchAndDraw(source, req, logger ?? this.d.logger)),

@@ -1,0 +1,44 @@
+import i18next, { type TFunction } from 'i18next';
+import * as common from './catalog/common';
+
+// Every word users read, in English and Chinese, from message catalogues (i18next; keys are typed,
+// and each catalogue's zh must have exactly its en keys). Plurals use i18next's _one/_other keys.
+
+export type Language = 'en' | 'zh';
+export const LANGUAGES: readonly Language[] = ['en', 'zh'];
+
+export function isLanguage(s: string): s is Language {
+  return (LANGUAGES as readonly string[]).includes(s);
+}
+
+/** Every catalogue, merged. A new area of the product adds its file here. */
+const CATALOGUES = [common];
+
+export const EN = Object.assign({}, ...CATALOGUES.map((c) => c.en)) as Record<string, string>;
+export const ZH = Object.assign({}, ...CATALOGUES.map((c) => c.zh)) as Record<string, string>;
+
+type AllEn = (typeof CATALOGUES)[number]['en'];
+type PluralBase<K> = K extends `${infer B}_${'one' | 'other'}` ? B : K;
+/** A catalogue key, without i18next's plural suffixes. */
+export type MessageKey = PluralBase<keyof AllEn & string>;
+
+const instance = i18next.createInstance();
+void instance.init({
+  lng: 'en',
+  fallbackLng: 'en',
+  initAsync: false,
+  // Our text goes into mrkdwn and charts, not HTML: callers escape what came from outside.
+  interpolation: { escapeValue: false },
+  resources: { en: { translation: EN }, zh: { translation: ZH } },
+  returnNull: false,
+});
+
+export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+
+const fixed = new Map<Language, TFunction>(LANGUAGES.map((l) => [l, instance.getFixedT(l)]));
+
+/** The words of one language: t('kind.sources'), t('title.span', { count: 7, ... }). */
+export function translator(lang: Language): Translate {
+  const t = fixed.get(lang) ?? instance.getFixedT('en');
+  return (key, params) => String(t(key, params));
+}
