@@ -1,5 +1,8 @@
 import i18next, { type TFunction } from 'i18next';
+import * as actions from './catalog/actions';
+import * as charts from './catalog/charts';
 import * as common from './catalog/common';
+import * as messages from './catalog/messages';
 
 // Every word users read, in English and Chinese, from message catalogues (i18next; keys are typed,
 // and each catalogue's zh must have exactly its en keys). Plurals use i18next's _one/_other keys.
@@ -12,15 +15,16 @@ export function isLanguage(s: string): s is Language {
 }
 
 /** Every catalogue, merged. A new area of the product adds its file here. */
-const CATALOGUES = [common];
+const CATALOGUES = [common, actions, charts, messages];
 
 export const EN = Object.assign({}, ...CATALOGUES.map((c) => c.en)) as Record<string, string>;
 export const ZH = Object.assign({}, ...CATALOGUES.map((c) => c.zh)) as Record<string, string>;
 
-type AllEn = (typeof CATALOGUES)[number]['en'];
+/** The keys of each catalogue, as a union (distributes over the catalogues). */
+type KeysOf<C> = C extends { en: infer E } ? keyof E & string : never;
 type PluralBase<K> = K extends `${infer B}_${'one' | 'other'}` ? B : K;
 /** A catalogue key, without i18next's plural suffixes. */
-export type MessageKey = PluralBase<keyof AllEn & string>;
+export type MessageKey = PluralBase<KeysOf<(typeof CATALOGUES)[number]>>;
 
 const instance = i18next.createInstance();
 void instance.init({

@@ -10,6 +10,7 @@ import { sourcesConfig, sourcesIsEmpty, sourcesSubtitle } from './charts/sources
 import { subtitle } from './charts/style';
 import { trendConfig, trendIsEmpty } from './charts/trend';
 import { renderUsers, usersIsEmpty } from './charts/users';
+import { wordsFor } from './charts/words';
 
 export { CHART_HEIGHT, CHART_WIDTH, chartRenderer, cjkFontFamily, PIXEL_RATIO, PNG_OPTIONS } from './canvas';
 /** The /retain and /visits chart's configuration (kept under its old name). */
@@ -19,24 +20,25 @@ export { trendConfig as chartConfig } from './charts/trend';
 const single = <T extends ChartConfiguration<'line'> | ChartConfiguration<'bar'>>(c: T) => renderConfig(c as unknown as ChartConfiguration);
 
 /** What an empty picture says it would have shown. */
-function emptySubtitle(r: Report): string {
+export function emptySubtitle(r: Report): string {
+  const { t } = wordsFor(r);
   switch (r.kind) {
     case 'sources':
       return sourcesSubtitle(r);
     case 'users':
-      return subtitle(r, 'Who the active users are');
+      return subtitle(r, t('chart.users.what'));
     case 'cohorts':
       return cohortsSubtitle(r);
     case 'pages':
-      return subtitle(r, 'Top pages by page views');
+      return subtitle(r, t('chart.pages.what'));
     case 'perf':
-      return subtitle(r, 'Launch and page-switch time (ms) and memory (MB) per day');
+      return subtitle(r, t('chart.perf.what'));
     default:
-      return subtitle(r, 'Visit trend');
+      return subtitle(r, t('chart.trend.what'));
   }
 }
 
-function isEmpty(r: Report): boolean {
+export function isEmpty(r: Report): boolean {
   if (r.empty) return true;
   switch (r.kind) {
     case 'retain':

@@ -20,6 +20,7 @@ import type {
 import { PIXEL_RATIO, renderChart } from '../../src/render/chart';
 import { cellRect, heatmapLayout } from '../../src/render/charts/cohorts';
 import { chartKey, createChartRenderer } from '../../src/render/pool';
+import { chartTexts } from '../../src/render/texts';
 import { PNG_SIGNATURE, pngSize } from '../helpers/harness';
 
 const OUT = '/tmp/charts';
@@ -409,5 +410,81 @@ describe('heatmap colour', () => {
     const low = pixel(2);
     expect(high).toBeLessThan(low - 100);
     expect(low).toBeLessThan(255); // coloured, not the white background
+  });
+});
+
+describe('English words, exactly as before the catalogue', () => {
+  // Reports without a language, and with language 'en', say the same words as ever (and draw the same picture).
+  test.each(KINDS)('%s: language en is the default', (_kind, make) => {
+    expect(renderChart({ ...make(), language: 'en' }).equals(renderChart(make()))).toBe(true);
+  });
+
+  test('titles, subtitles, legends and axis titles', () => {
+    const texts = (r: Report) => chartTexts(r).filter((t) => !/^\d\d-\d\d$/.test(t)); // not the MM-DD ticks
+    expect(texts(visits())).toEqual([
+      '示例小程序 — Weekly visits · 2017-03-06 – 2017-03-12',
+      'Visit trend over the 8 weeks up to 2017-03-12',
+      'Visitors',
+      'New visitors',
+      'Sessions (right axis)',
+      'Week starting (MM-DD)',
+      'Visitors',
+      'Sessions',
+    ]);
+    expect(texts(sources()).slice(0, 4)).toEqual([
+      '示例小程序 — Daily visit sources · 2017-03-06',
+      'Sessions by source, Monday 2017-03-06 vs 2017-02-27 · 144,842 in all · top 10 of 12',
+      'Sessions 2017-03-06',
+      'Same weekday a week earlier (2017-02-27)',
+    ]);
+    expect(texts(sources())).toEqual(expect.arrayContaining(['Chat', 'Source 1001', 'Discover: My Mini Programs', 'Sessions']));
+    const p = texts(pages());
+    expect(p[1]).toBe('Top 10 pages by page views, 2017-03-06 · 180,000 page views in all · red: many visits end on the page (exit-heavy)');
+    expect(p).toEqual(expect.arrayContaining(['Page views', 'Page views (exit-heavy)', 'Visitors', 'Page views / visitors']));
+    expect(texts(users()).slice(0, 6)).toEqual([
+      '示例小程序 — User portrait · 7 days to 2017-03-06',
+      'Who the active users are: 120,000 active, 12,000 new over 7 days',
+      'Gender',
+      'Male 53%',
+      'Female 43%',
+      'Unknown 3%',
+    ]);
+    expect(texts(users())).toEqual(expect.arrayContaining(['Platform', 'Other 1%', 'Age', 'Under 18', '50 and over', 'Top 10 provinces']));
+    const oneDay = { ...users(), span: 1 as const, activeUsers: { ...emptyPortrait(), genders: [slice('男', 3)] } };
+    expect(texts(oneDay)).toEqual([
+      '示例小程序 — User portrait · 2017-03-06',
+      'Who the active users are: n/a active, 12,000 new over the day',
+      'Gender',
+      'Male 100%',
+      'Platform: no data',
+      'Age: no data',
+      'Top 0 provinces: no data',
+    ]);
+    expect(texts(perf())).toEqual([
+      '示例小程序 — Performance · 30 days to 2017-03-06',
+      'Launch and page-switch time (ms) and memory (MB) per day · 8 memory anomalies in the span',
+      'Launch time (ms)',
+      'Page switch time (ms)',
+      'Memory (MB, right axis)',
+      'Day (MM-DD)',
+      'Milliseconds',
+      'Megabytes',
+    ]);
+    expect(texts(cohorts())).toEqual([
+      '示例小程序 — Weekly retention cohorts · 2017-03-06 – 2017-03-12',
+      "Share of each week's new users who came back, 8 cohorts, oldest at the top",
+      'Users',
+      ...['+1', '+2', '+3', '+4', '+5', '+6', '+7', '+8'],
+      'Weeks after first visit',
+      'Week of first visit',
+    ]);
+    expect(texts({ ...digest(), sandbox: true })[1]).toBe(
+      'Visit trend over the 8 weeks up to 2017-03-12 · Visitors 187,000 (+3.3%) · New users 48,300 (-1.4%) · sandbox data',
+    );
+    expect(texts({ ...users(), newUsers: emptyPortrait(), activeUsers: emptyPortrait() })).toEqual([
+      '示例小程序 — User portrait · 7 days to 2017-03-06',
+      'Who the active users are',
+      'No data from WeChat for this period',
+    ]);
   });
 });

@@ -2,6 +2,7 @@ import { EN, ZH, LANGUAGES, translator } from '../../src/i18n';
 import { formatPeriod } from '../../src/i18n/dates';
 import { formatCount } from '../../src/i18n/numbers';
 import { periodContaining } from '../../src/calendar/period';
+import { reportTitle } from '../../src/reports/model';
 
 describe('i18n', () => {
   test('every catalogue key exists in both languages, and no text is empty', () => {
@@ -24,7 +25,7 @@ describe('i18n', () => {
     const en = translator('en');
     const zh = translator('zh');
     expect(en('title.span', { count: 7, What: 'User portrait', range: '2017-03-12' })).toBe('User portrait · 7 days to 2017-03-12');
-    expect(en('title.span', { count: 1, What: 'User portrait', range: '2017-03-12' })).toBe('User portrait · 2017-03-12');
+    expect(en('title.day', { What: 'User portrait', range: '2017-03-12' })).toBe('User portrait · 2017-03-12');
     expect(zh('title.span', { count: 7, What: '用户画像', range: '2017年3月12日' })).toBe('用户画像 · 截至2017年3月12日的7天');
     expect(en('kind.sources')).toBe('visit sources');
     expect(zh('kind.sources')).toBe('访问来源');
@@ -46,5 +47,17 @@ describe('i18n', () => {
     expect(formatCount(98765, 'zh')).toBe('98,765');
     expect(formatCount(123456789, 'zh')).toBe('1.2亿');
     expect(formatCount(100000, 'zh')).toBe('10万');
+  });
+});
+
+describe('report titles in both languages', () => {
+  test('period and span titles', () => {
+    const week = periodContaining('weekly', '20170306');
+    const day = periodContaining('daily', '20170312');
+    expect(reportTitle({ kind: 'digest', period: week, language: 'zh' })).toBe('每周摘要 · 2017年3月6日–12日');
+    expect(reportTitle({ kind: 'digest', period: week })).toBe('Weekly digest · 2017-03-06 – 2017-03-12');
+    expect(reportTitle({ kind: 'users', period: day, span: 1, language: 'zh' })).toBe('用户画像 · 2017年3月12日');
+    expect(reportTitle({ kind: 'users', period: day, span: 7, language: 'zh' })).toBe('用户画像 · 截至2017年3月12日的7天');
+    expect(reportTitle({ kind: 'users', period: day, span: 7 })).toBe('User portrait · 7 days to 2017-03-12');
   });
 });

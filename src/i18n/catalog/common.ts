@@ -18,9 +18,9 @@ export const en = {
   'kind.digest': 'digest',
   /** "Weekly retention · 2017-03-06 – 2017-03-12" */
   'title.period': '{{adj}} {{what}} · {{range}}',
-  /** "User portrait · 7 days to 2017-03-12" */
-  'title.span_one': '{{What}} · {{range}}',
-  'title.span_other': '{{What}} · {{count}} days to {{range}}',
+  /** "User portrait · 7 days to 2017-03-12"; one day is just "User portrait · 2017-03-12". */
+  'title.span': '{{What}} · {{count}} days to {{range}}',
+  'title.day': '{{What}} · {{range}}',
   'sandbox.data': 'sandbox data',
 } as const;
 
@@ -38,9 +38,9 @@ export const zh: Record<keyof typeof en, string> = {
   'kind.users': '用户画像',
   'kind.perf': '性能',
   'kind.cohorts': '留存同期群',
-  'kind.digest': '周报',
+  'kind.digest': '摘要',
   'title.period': '{{adj}}{{what}} · {{range}}',
-  'title.span_one': '{{What}} · {{range}}',
-  'title.span_other': '{{What}} · 截至{{range}}的{{count}}天',
+  'title.span': '{{What}} · 截至{{range}}的{{count}}天',
+  'title.day': '{{What}} · {{range}}',
   'sandbox.data': '沙盒数据',
 };

@@ -1,10 +1,11 @@
 import type { CanvasRenderingContext2D } from 'canvas';
-import { isoDate, UNITS } from '../../calendar/labels';
+import { isoDate } from '../../calendar/labels';
 import type { Period } from '../../calendar/period';
 import type { CohortsReport } from '../../reports/model';
 import { blankCanvas, CHART_HEIGHT, CHART_WIDTH, encodePng } from '../canvas';
 import { drawHeader, font, HEADER_HEIGHT } from './frame';
-import { COLORS, count, monthDay, percentWhole, subtitle } from './style';
+import { COLORS, monthDay, subtitle } from './style';
+import { wordsFor } from './words';
 
 /** Where the grid sits (CSS pixels), exported so tests can find a cell. */
 export const HEATMAP = {
@@ -68,9 +69,19 @@ function cohortLabel(p: Period): string {
 }
 
 export function cohortsSubtitle(r: CohortsReport): string {
-  const noun = UNITS[r.period.granularity].noun;
-  const n = r.cohorts.length;
-  return subtitle(r, `Share of each ${noun}'s new users who came back, ${n} cohort${n === 1 ? '' : 's'}, oldest at the top`);
+  const { t } = wordsFor(r);
+  return subtitle(r, t('chart.cohorts.subtitle', { unit: t(`unit.${r.period.granularity}.noun`), count: r.cohorts.length }));
+}
+
+/** The words around the grid: column headers and the two axis captions. */
+export function cohortsCaptions(r: CohortsReport): { headers: string[]; x: string; y: string } {
+  const { t } = wordsFor(r);
+  const g = r.period.granularity;
+  return {
+    headers: [t('chart.cohorts.users'), ...r.offsets.map((o) => `+${o}`)],
+    x: t(`chart.cohorts.after.${g}`),
+    y: t(`chart.cohorts.of.${g}`),
+  };
 }
 
 function cellText(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, w: number, h: number, dark: boolean): void {
@@ -85,7 +96,8 @@ export function renderCohorts(r: CohortsReport): Buffer {
   const ctx = canvas.getContext('2d');
   drawHeader(ctx, l.width, r, cohortsSubtitle(r));
   const max = Math.max(0, ...r.cohorts.flatMap((c) => c.shares.filter((s): s is number => s !== null)));
-  const noun = UNITS[r.period.granularity].noun;
+  const w = wordsFor(r);
+  const captions = cohortsCaptions(r);
   const cellFont = font(l.rowHeight >= 30 ? 13 : 12);
 
   ctx.textAlign = 'center';
@@ -93,8 +105,7 @@ export function renderCohorts(r: CohortsReport): Buffer {
   // Column headers.
   ctx.font = font(13, true);
   ctx.fillStyle = COLORS.text;
-  const headers = ['Users', ...r.offsets.map((o) => `+${o}`)];
-  headers.forEach((h, c) => {
+  captions.headers.forEach((h, c) => {
     const cell = cellRect(l, 0, c);
     ctx.fillText(h, cell.x + cell.w / 2, HEATMAP.top - 12, cell.w - 4);
   });
@@ -110,7 +121,7 @@ export function renderCohorts(r: CohortsReport): Buffer {
     // Offset 0: the cohort itself (100%), shown by its size.
     ctx.fillStyle = SIZE_CELL;
     ctx.fillRect(first.x + 1, first.y + 1, first.w - 2, first.h - 2);
-    cellText(ctx, count(row.size), first.x, first.y, first.w, first.h, true);
+    cellText(ctx, w.count(row.size), first.x, first.y, first.w, first.h, true);
     r.offsets.forEach((_, j) => {
       const share = row.shares[j] ?? null;
       const cell = cellRect(l, i, j + 1);
@@ -126,8 +137,8 @@ export function renderCohorts(r: CohortsReport): Buffer {
   // Axis captions.
   ctx.font = font(13);
   ctx.fillStyle = COLORS.text;
-  ctx.fillText(`${UNITS[r.period.granularity].prefix}s after first visit`, (HEATMAP.left + gridRight) / 2, gridBottom + 18);
-  const yCaption = `${noun[0].toUpperCase()}${noun.slice(1)} of first visit`;
+  ctx.fillText(captions.x, (HEATMAP.left + gridRight) / 2, gridBottom + 18);
+  const yCaption = captions.y;
   // Centred on the grid, but never above the column headers when there are few rows.
   const yCentre = Math.max((HEATMAP.top + gridBottom) / 2, HEATMAP.top - 24 + ctx.measureText(yCaption).width / 2);
   ctx.save();
@@ -135,12 +146,12 @@ export function renderCohorts(r: CohortsReport): Buffer {
   ctx.rotate(-Math.PI / 2);
   ctx.fillText(yCaption, 0, 0);
   ctx.restore();
-  drawScale(ctx, gridRight - 240, gridBottom + 36, 200, max);
+  drawScale(ctx, gridRight - 240, gridBottom + 36, 200, w.percentWhole(max));
   return encodePng(canvas);
 }
 
 /** The colour scale: lightest is 0%, darkest the largest share in the table. */
-function drawScale(ctx: CanvasRenderingContext2D, x: number, y: number, w: number, max: number): void {
+function drawScale(ctx: CanvasRenderingContext2D, x: number, y: number, w: number, maxText: string): void {
   const gradient = ctx.createLinearGradient(x, 0, x + w, 0);
   gradient.addColorStop(0, shareColor(0));
   gradient.addColorStop(1, shareColor(1));
@@ -152,5 +163,5 @@ function drawScale(ctx: CanvasRenderingContext2D, x: number, y: number, w: numbe
   ctx.textAlign = 'right';
   ctx.fillText('0%', x - 6, y + 5);
   ctx.textAlign = 'left';
-  ctx.fillText(percentWhole(max), x + w + 6, y + 5);
+  ctx.fillText(maxText, x + w + 6, y + 5);
 }

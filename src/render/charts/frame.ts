@@ -1,7 +1,8 @@
 import type { CanvasRenderingContext2D } from 'canvas';
 import type { Report } from '../../reports/model';
 import { blankCanvas, CHART_HEIGHT, CHART_WIDTH, cjkFontFamily, encodePng } from '../canvas';
-import { chartTitle, COLORS, NO_DATA, SUBTITLE_SIZE, TITLE_SIZE } from './style';
+import { chartTitle, COLORS, SUBTITLE_SIZE, TITLE_SIZE } from './style';
+import { wordsFor } from './words';
 
 /** Height of the title and subtitle drawn by `drawHeader`, in CSS pixels. */
 export const HEADER_HEIGHT = 62;
@@ -43,6 +44,6 @@ export function renderEmpty(r: Report, sub: string): Buffer {
   ctx.strokeStyle = COLORS.lightGrey;
   ctx.setLineDash([6, 4]);
   ctx.strokeRect(24, HEADER_HEIGHT + 16, CHART_WIDTH - 48, CHART_HEIGHT - HEADER_HEIGHT - 40);
-  drawMessage(ctx, NO_DATA, 24, HEADER_HEIGHT + 16, CHART_WIDTH - 48, CHART_HEIGHT - HEADER_HEIGHT - 40, 20);
+  drawMessage(ctx, wordsFor(r).t('chart.noData'), 24, HEADER_HEIGHT + 16, CHART_WIDTH - 48, CHART_HEIGHT - HEADER_HEIGHT - 40, 20);
   return encodePng(canvas);
 }

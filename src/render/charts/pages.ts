@@ -1,8 +1,9 @@
 import type { ChartConfiguration } from 'chart.js';
-import { formatRange } from '../../calendar/labels';
+import { formatPeriod } from '../../i18n/dates';
 import type { PagesReport } from '../../reports/model';
 import { barValues } from './bar-values';
-import { baseOptions, COLORS, count, NUMBER, percentWhole, subtitle, truncate } from './style';
+import { baseOptions, COLORS, subtitle, truncate } from './style';
+import { chartLanguage, wordsFor } from './words';
 
 export const TOP_PAGES = 10;
 /** Page paths are untrusted and can be any length. */
@@ -20,27 +21,29 @@ export function pagesConfig(r: PagesReport): ChartConfiguration<'bar'> {
   const top = r.pages.slice(0, TOP_PAGES);
   const anyExitHeavy = top.some((p) => p.exitHeavy);
   const views = (heavy: boolean) => top.map((p) => (p.exitHeavy === heavy ? p.pageViews : null));
+  const w = wordsFor(r);
+  const { t } = w;
   const annotate = (i: number) => {
     const p = top[i];
     if (p.pageViews === null) return null;
     return p.exitHeavy && p.exitShare !== null
-      ? `${NUMBER.format(p.pageViews)} · ${percentWhole(p.exitShare)} exit`
-      : NUMBER.format(p.pageViews);
+      ? t('chart.pages.exit', { views: w.count(p.pageViews), share: w.percentWhole(p.exitShare) })
+      : w.count(p.pageViews);
   };
   const sub = subtitle(
     r,
-    `Top ${top.length} pages by page views, ${formatRange(r.period)}`,
-    r.totalPageViews !== null && `${count(r.totalPageViews)} page views in all`,
-    anyExitHeavy && 'red: many visits end on the page (exit-heavy)',
+    t('chart.pages.subtitle', { n: top.length, range: formatPeriod(r.period, chartLanguage(r)) }),
+    r.totalPageViews !== null && t('chart.pages.total', { total: w.count(r.totalPageViews) }),
+    anyExitHeavy && t('chart.pages.red'),
   );
   return {
     type: 'bar',
     data: {
-      labels: top.map((p) => truncate(p.path, PAGE_LABEL_CHARS) || '(no path)'),
+      labels: top.map((p) => truncate(p.path, PAGE_LABEL_CHARS) || t('chart.pages.noPath')),
       datasets: [
-        { label: 'Page views', data: views(false), backgroundColor: COLORS.blue, stack: 'views' },
-        { label: 'Page views (exit-heavy)', data: views(true), backgroundColor: COLORS.red, stack: 'views' },
-        { label: 'Visitors', data: top.map((p) => p.visitors), backgroundColor: COLORS.lightGrey, stack: 'visitors' },
+        { label: t('chart.pages.views'), data: views(false), backgroundColor: COLORS.blue, stack: 'views' },
+        { label: t('chart.pages.viewsExitHeavy'), data: views(true), backgroundColor: COLORS.red, stack: 'views' },
+        { label: t('chart.visitors'), data: top.map((p) => p.visitors), backgroundColor: COLORS.lightGrey, stack: 'visitors' },
       ],
     },
     // Views are in dataset 0 or 1: annotate both, each only where it has the page's views.
@@ -59,8 +62,8 @@ export function pagesConfig(r: PagesReport): ChartConfiguration<'bar'> {
           stacked: true,
           beginAtZero: true,
           grace: '25%',
-          title: { display: true, text: 'Page views / visitors' },
-          ticks: { callback: (v) => NUMBER.format(Number(v)) },
+          title: { display: true, text: t('chart.pages.axis') },
+          ticks: { callback: (v) => w.tick(Number(v)) },
         },
         y: { stacked: true, ticks: { autoSkip: false } },
       },

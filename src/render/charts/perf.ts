@@ -1,6 +1,7 @@
 import type { ChartConfiguration } from 'chart.js';
 import type { PerfMetric, PerfReport, PerfSeries } from '../../reports/model';
-import { baseOptions, COLORS, count, monthDay, NUMBER, subtitle } from './style';
+import { baseOptions, COLORS, monthDay, subtitle } from './style';
+import { wordsFor } from './words';
 
 const DRAWN: PerfMetric[] = ['launch', 'pageSwitch', 'memory'];
 
@@ -25,7 +26,8 @@ function anomalies(r: PerfReport): string | undefined {
   const known = (s?.points ?? []).filter((p) => p.value !== null);
   if (!known.length) return undefined;
   const total = known.reduce((sum, p) => sum + (p.value ?? 0), 0);
-  return `${count(total)} memory anomal${total === 1 ? 'y' : 'ies'} in the span`;
+  const w = wordsFor(r);
+  return w.t('chart.perf.anomalies', { count: total, n: w.count(total) });
 }
 
 /** Launch and page-switch times (ms, left axis) and memory (MB, right axis) per day; gaps stay gaps. */
@@ -48,32 +50,34 @@ export function perfConfig(r: PerfReport): ChartConfiguration<'line'> {
     borderWidth: 3,
     spanGaps: false,
   });
-  const sub = subtitle(r, `Launch and page-switch time (ms) and memory (MB) per day`, anomalies(r));
+  const w = wordsFor(r);
+  const { t } = w;
+  const sub = subtitle(r, t('chart.perf.what'), anomalies(r));
   return {
     type: 'line',
     data: {
       labels: dates.map(monthDay),
       datasets: [
-        line('Launch time (ms)', 'launch', COLORS.blue, 'y'),
-        line('Page switch time (ms)', 'pageSwitch', COLORS.green, 'y'),
-        line('Memory (MB, right axis)', 'memory', COLORS.purple, 'y1', [8, 5]),
+        line(t('chart.perf.launch'), 'launch', COLORS.blue, 'y'),
+        line(t('chart.perf.pageSwitch'), 'pageSwitch', COLORS.green, 'y'),
+        line(t('chart.perf.memory'), 'memory', COLORS.purple, 'y1', [8, 5]),
       ],
     },
     options: {
       ...baseOptions<'line'>(r, sub),
       scales: {
-        x: { title: { display: true, text: 'Day (MM-DD)' }, ticks: { maxRotation: 0, autoSkipPadding: 12 } },
+        x: { title: { display: true, text: t('chart.axis.day') }, ticks: { maxRotation: 0, autoSkipPadding: 12 } },
         y: {
           beginAtZero: true,
-          title: { display: true, text: 'Milliseconds' },
-          ticks: { callback: (v) => NUMBER.format(Number(v)) },
+          title: { display: true, text: t('chart.perf.ms') },
+          ticks: { callback: (v) => w.tick(Number(v)) },
         },
         y1: {
           beginAtZero: true,
           position: 'right',
           grid: { drawOnChartArea: false },
-          title: { display: true, text: 'Megabytes' },
-          ticks: { callback: (v) => NUMBER.format(Number(v)) },
+          title: { display: true, text: t('chart.perf.mb') },
+          ticks: { callback: (v) => w.tick(Number(v)) },
         },
       },
     },

@@ -1,6 +1,7 @@
 import type { ChartOptions, ChartType } from 'chart.js';
-import { reportTitle, type Report, type Unit } from '../../reports/model';
+import { reportTitle, type Report } from '../../reports/model';
 import { PIXEL_RATIO } from '../canvas';
+import { chartLanguage, wordsFor } from './words';
 
 export const COLORS = {
   blue: '#2563eb',
@@ -21,51 +22,61 @@ export const SLICE_COLORS = ['#2563eb', '#f59e0b', '#16a34a', '#9ca3af'];
 export const TITLE_SIZE = 18;
 export const SUBTITLE_SIZE = 13;
 
-export const NUMBER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-export const COMPACT = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
-const PERCENT = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 });
-const PERCENT_WHOLE = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 0 });
-const SIGNED_PERCENT = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1, signDisplay: 'exceptZero' });
-const DECIMAL = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
-
-export const count = (n: number | null): string => (n === null ? 'n/a' : NUMBER.format(n));
-export const percent = (n: number | null): string => (n === null ? 'n/a' : PERCENT.format(n));
-export const percentWhole = (n: number): string => PERCENT_WHOLE.format(n);
-export const change = (n: number | null): string => (n === null ? 'n/a' : SIGNED_PERCENT.format(n));
-
-export function figure(value: number | null, unit: Unit): string {
-  if (value === null) return 'n/a';
-  if (unit === 'seconds') return `${DECIMAL.format(value)} s`;
-  if (unit === 'ratio') return percent(value);
-  return count(value);
-}
-
-export const NO_DATA = 'No data from WeChat for this period';
-
 /**
  * Untrusted or long text for a label: control characters become spaces; invisible format characters
  * (bidi overrides that would reverse the rest of a label, zero-width joiners) go; emoji, which no
  * installed font draws, become "?"; then it is cut to `max` code points with an ellipsis.
  */
 export function truncate(text: string, max = 40): string {
+  const clean = cleanChars(text);
+  return clean.length <= max ? clean.join('') : `${clean.slice(0, max - 1).join('')}…`;
+}
+
+function cleanChars(text: string): string[] {
   const plain = text
     .replace(/\p{Cf}|\uFE0F/gu, '')
     .replace(/\p{Extended_Pictographic}+/gu, '?')
     .replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, ' ');
-  const clean = Array.from(plain.trim());
-  return clean.length <= max ? clean.join('') : `${clean.slice(0, max - 1).join('')}…`;
+  return Array.from(plain.trim());
+}
+
+/** Han, kana, hangul and full-width forms: about twice as wide as a Latin letter. */
+const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{20000}-\u{3fffd}]/u;
+
+/**
+ * `truncate` measured in columns (a Chinese character is two), for Chinese text: a code-point limit
+ * set for English would let a Chinese line run twice as wide.
+ */
+export function truncateColumns(text: string, columns: number): string {
+  const clean = cleanChars(text);
+  const width = (c: string) => (WIDE.test(c) ? 2 : 1);
+  if (clean.reduce((n, c) => n + width(c), 0) <= columns) return clean.join('');
+  const kept: string[] = [];
+  let used = 1; // the ellipsis
+  for (const c of clean) {
+    if (used + width(c) > columns) break;
+    kept.push(c);
+    used += width(c);
+  }
+  return `${kept.join('')}…`;
+}
+
+/** Cut to `max`: code points in English (as the charts always have), columns in Chinese. */
+export function fitText(r: Pick<Report, 'language'>, text: string, max: number): string {
+  return chartLanguage(r) === 'zh' ? truncateColumns(text, max) : truncate(text, max);
 }
 
 /** "示例小程序 — Weekly retention · 2017-03-06 – 2017-03-12" */
 export function chartTitle(r: Report): string {
-  return `${truncate(r.appName, 60)} — ${reportTitle(r)}`;
+  return `${fitText(r, r.appName, 60)} — ${reportTitle(r)}`;
 }
 
 /** What is drawn, then the details, then "sandbox data" when it is. */
 export function subtitle(r: Report, ...parts: (string | false | undefined)[]): string {
   const text = parts.filter((p): p is string => typeof p === 'string' && p !== '').join(' · ');
   // Cut before "sandbox data" is added, so that never falls off the end.
-  return [truncate(text, r.sandbox ? 100 : 115), r.sandbox ? 'sandbox data' : ''].filter(Boolean).join(' · ');
+  const sandbox = r.sandbox ? wordsFor(r).t('sandbox.data') : '';
+  return [fitText(r, text, r.sandbox ? 100 : 115), sandbox].filter(Boolean).join(' · ');
 }
 
 /** yyyymmdd or yyyy-mm-dd -> MM-DD (axis labels). */

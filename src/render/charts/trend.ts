@@ -1,7 +1,9 @@
 import type { ChartConfiguration } from 'chart.js';
-import { isoDate, UNITS } from '../../calendar/labels';
 import type { DigestReport, TrendPoint, TrendReport } from '../../reports/model';
-import { baseOptions, COLORS, COMPACT, NUMBER, subtitle } from './style';
+import { baseOptions, COLORS, subtitle } from './style';
+import { wordsFor } from './words';
+
+const X_AXIS = { monthly: 'chart.axis.month', weekly: 'chart.axis.weekStarting', daily: 'chart.axis.day' } as const;
 
 /** Nothing to draw when no point has any of the plotted figures. */
 export function trendIsEmpty(trend: TrendPoint[]): boolean {
@@ -26,30 +28,30 @@ function series(label: string, data: (number | null)[], color: string, axis: 'y'
 
 /** The visit trend (visitors and new visitors, sessions on the right axis): /retain, /visits and the digest. */
 export function trendConfig(r: TrendReport | DigestReport, headline?: string): ChartConfiguration<'line'> {
-  const g = UNITS[r.period.granularity].noun;
-  const options = baseOptions<'line'>(
-    r,
-    subtitle(r, `Visit trend over the ${r.trend.length} ${g}s up to ${isoDate(r.period.end)}`, headline),
-  );
+  const g = r.period.granularity;
+  const w = wordsFor(r);
+  const { t } = w;
+  const what = t('chart.trend.subtitle', { n: r.trend.length, units: t(`chart.units.${g}`), date: w.date(r.period.end) });
+  const options = baseOptions<'line'>(r, subtitle(r, what, headline));
   return {
     type: 'line',
     data: {
       labels: r.trend.map((t) => t.label),
       datasets: [
         series(
-          'Visitors',
+          t('chart.visitors'),
           r.trend.map((t) => t.visitUv),
           COLORS.blue,
           'y',
         ),
         series(
-          'New visitors',
+          t('chart.trend.newVisitors'),
           r.trend.map((t) => t.visitUvNew),
           COLORS.green,
           'y',
         ),
         series(
-          'Sessions (right axis)',
+          t('chart.trend.sessionsRight'),
           r.trend.map((t) => t.sessionCnt),
           COLORS.amber,
           'y1',
@@ -60,18 +62,18 @@ export function trendConfig(r: TrendReport | DigestReport, headline?: string): C
     options: {
       ...options,
       scales: {
-        x: { title: { display: true, text: g === 'month' ? 'Month' : g === 'week' ? 'Week starting (MM-DD)' : 'Day (MM-DD)' } },
+        x: { title: { display: true, text: t(X_AXIS[g]) } },
         y: {
           beginAtZero: true,
-          title: { display: true, text: 'Visitors' },
-          ticks: { callback: (v) => NUMBER.format(Number(v)) },
+          title: { display: true, text: t('chart.visitors') },
+          ticks: { callback: (v) => w.tick(Number(v)) },
         },
         y1: {
           beginAtZero: true,
           position: 'right',
           grid: { drawOnChartArea: false },
-          title: { display: true, text: 'Sessions' },
-          ticks: { callback: (v) => COMPACT.format(Number(v)) },
+          title: { display: true, text: t('chart.sessions') },
+          ticks: { callback: (v) => w.compact(Number(v)) },
         },
       },
     },
