@@ -1,3 +1,4 @@
+import { translator } from '../i18n';
 import { reportTitle, type Report } from '../reports/model';
 import { cohortsMessage } from './messages/cohorts';
 import { digestMessage } from './messages/digest';
@@ -31,24 +32,24 @@ export function renderMessage(r: Report, o: RenderOptions = {}): RenderedMessage
   }
 }
 
-/** What each kind's chart shows: [title suffix, alt text before "for <title>"]. */
-const CHARTS: Record<Report['kind'], [string, string]> = {
-  retain: ['visit trend', 'Line chart of visitors, new visitors and sessions'],
-  visits: ['visit trend', 'Line chart of visitors, new visitors and sessions'],
-  sources: ['sessions by source', 'Horizontal bar chart of sessions by access source'],
-  pages: ['top pages', 'Horizontal bar chart of page views and visitors of the top pages, exit-heavy pages in red,'],
-  users: ['who the users are', 'Four charts of the active users: gender and platform as doughnuts, age bands and top provinces as bars,'],
-  perf: ['performance per day', 'Line chart of launch time, page-switch time and memory use per day'],
-  cohorts: ['retention heatmap', 'Heatmap of the share of each cohort of new users back in each later period'],
-  digest: ['visit trend', 'Line chart of visitors, new visitors and sessions'],
+/** Which chart words each kind uses: retain, visits and digest all draw the visit trend. */
+const CHART: Record<Report['kind'], 'trend' | 'sources' | 'pages' | 'users' | 'perf' | 'cohorts'> = {
+  retain: 'trend',
+  visits: 'trend',
+  sources: 'sources',
+  pages: 'pages',
+  users: 'users',
+  perf: 'perf',
+  cohorts: 'cohorts',
+  digest: 'trend',
 };
 
 /** The uploaded chart's title: "Daily visit sources · 2017-03-06 — sessions by source". */
 export function chartTitle(r: Report): string {
-  return `${reportTitle(r)} — ${CHARTS[r.kind][0]}`;
+  return translator(r.language ?? 'en')(`msg.chartTitle.${CHART[r.kind]}`, { title: reportTitle(r) });
 }
 
 /** The chart's alt text, for screen readers: what kind of chart, of what, for which report. */
 export function chartAltText(r: Report): string {
-  return `${CHARTS[r.kind][1]} for ${reportTitle(r)}`;
+  return translator(r.language ?? 'en')(`msg.chartAlt.${CHART[r.kind]}`, { title: reportTitle(r) });
 }

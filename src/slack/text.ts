@@ -1,6 +1,7 @@
-import { describeGranularity, formatRange, isoDate, weekdayName } from '../calendar/labels';
-import type { Granularity } from '../calendar/period';
-import type { PerfMetric, ReportKind, ReportNote, ReportPart, Span } from '../reports/model';
+import { isoWeekday, type Granularity } from '../calendar/period';
+import { type Language, translator, type Translate } from '../i18n';
+import { formatDate, formatPeriod } from '../i18n/dates';
+import { PERF_METRICS, type PerfMetric, type ReportKind, type ReportNote, type ReportPart, type Span } from '../reports/model';
 import { KIND_RULES, type RequestProblem } from '../reports/request';
 
 const MAX_ECHO = 40;
@@ -26,9 +27,9 @@ export function clip(s: string, max: number): string {
 }
 
 /** Untrusted text shown inline: shortened, cleaned and escaped inside a code span, so nothing in it formats. */
-export function inlineCode(s: string, max: number): string {
+export function inlineCode(s: string, max: number, lang: Language = 'en'): string {
   const shown = clip(plainText(s), max);
-  return shown === '' ? '(empty)' : `\`${escapeMrkdwn(shown)}\``;
+  return shown === '' ? translator(lang)('msg.fmt.empty') : `\`${escapeMrkdwn(shown)}\``;
 }
 
 /** User text quoted back in a reply: shortened, escaped, with formatting characters neutralised. */
@@ -49,45 +50,50 @@ export const COMMANDS: Record<ReportKind, string> = {
   digest: '/wxa digest',
 };
 
-/** What each report holds, for usage lines and refusals. */
-const WHAT: Record<ReportKind, string> = {
-  retain: 'new and active users with their retention, visits and a trend chart',
-  visits: 'visit figures and their trend, with a chart',
-  sources:
-    "where the day's visits came from: sessions by access source against the same weekday a week earlier, time spent and pages per visit",
-  pages: "the day's top pages: page views, visitors, time on page, entries, exits and shares",
-  users: 'who the active and new users are: gender, platform, age, provinces, cities and devices',
-  perf: 'launch time, page-switch time, memory use and memory anomalies per day, with their averages',
-  cohorts: 'a retention table: each cohort of new users and the share of them back in each later period',
-  digest: 'the Monday summary: key figures against the previous period, retention, top sources and pages, and what moved',
-};
-
-const DATE_LINE = '• date: `2017-03-06`, `20170306` or `2017/03/06` (China time).';
-
-const spanWords = (spans: readonly Span[]): string => orList(spans.map((s) => `\`${s}d\``));
-const granularityWords = (gs: readonly Granularity[]): string => orList(gs.map((g) => `\`${g}\``));
-
-/** "a", "a or b", "a, b or c". */
-function orList(items: string[]): string {
-  return items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+/** "Monday" / "周一" */
+export function weekday(yyyymmdd: string, lang: Language): string {
+  return translator(lang)(`msg.weekday.${isoWeekday(yyyymmdd) as 1 | 2 | 3 | 4 | 5 | 6 | 7}`);
 }
+
+/** "a", "a or b", "a, b or c" (in Chinese "a、b 或 c"). */
+export function orList(items: string[], lang: Language = 'en'): string {
+  if (items.length < 2) return items[0] ?? '';
+  const t = translator(lang);
+  return t('msg.list.or', { rest: items.slice(0, -1).join(t('msg.list.sep')), last: items[items.length - 1] });
+}
+
+const code = (s: string) => `\`${s}\``;
+const spanWords = (spans: readonly Span[], lang: Language): string =>
+  orList(
+    spans.map((s) => code(`${s}d`)),
+    lang,
+  );
+const granularityWords = (gs: readonly Granularity[], lang: Language): string => orList(gs.map(code), lang);
 
 /** The command's words after its name: `[weekly|daily] [date]`, `[7d|30d] [date]`, `[date]`. */
-function argumentsOf(kind: ReportKind): string {
+function argumentsOf(kind: ReportKind, t: Translate): string {
   const rule = KIND_RULES[kind];
-  if (rule.spans) return `[${rule.spans.map((s) => `${s}d`).join('|')}] [date]`;
-  if (rule.granularities.length > 1) return `[${rule.granularities.join('|')}] [date]`;
-  return '[date]';
+  const date = `[${t('msg.usage.dateArg')}]`;
+  if (rule.spans) return `[${rule.spans.map((s) => `${s}d`).join('|')}] ${date}`;
+  if (rule.granularities.length > 1) return `[${rule.granularities.join('|')}] ${date}`;
+  return date;
 }
 
-function trendUsage(kind: 'retain' | 'visits'): string {
+/** What each report holds, for usage lines. */
+const what = (kind: ReportKind, t: Translate): string => t(`msg.usage.what.${kind}`);
+
+function trendUsage(kind: 'retain' | 'visits', t: Translate): string {
+  const command = code(`/${kind} daily|weekly|monthly [${t('msg.usage.dateArg')}]`);
   const lines = [
-    `*Usage:* \`/${kind} daily|weekly|monthly [date]\` — ${WHAT[kind]}.`,
-    '• date: `2017-03-06`, `20170306` or `2017/03/06` (China time); for monthly also `2017-03`. Leave it out for the latest complete period.',
-    '• weekly takes any day of the week you want (Monday to Sunday); monthly any day of the month.',
-    `• Examples: \`/${kind} weekly 2017-03-06\`, \`/${kind} daily\`, \`/${kind} monthly 2017-02\``,
+    t('msg.usage.head', { command, what: what(kind, t) }),
+    t('msg.usage.trend.date'),
+    t('msg.usage.trend.anyDay'),
+    t('msg.usage.trend.examples', { kind }),
   ];
-  if (kind === 'retain') lines.push(`• Cohorts: \`/retain cohorts ${argumentsOf('cohorts')}\` — ${WHAT.cohorts}.`);
+  if (kind === 'retain') {
+    const cohorts = code(`/retain cohorts ${argumentsOf('cohorts', t)}`);
+    lines.push(t('msg.usage.trend.cohorts', { command: cohorts, what: what('cohorts', t) }));
+  }
   return lines.join('\n');
 }
 
@@ -101,113 +107,123 @@ const EXAMPLES: Record<Exclude<ReportKind, 'retain' | 'visits'>, string> = {
 };
 
 /** How to type a report's command, with one example. */
-export function usage(kind: ReportKind): string {
-  if (kind === 'retain' || kind === 'visits') return trendUsage(kind);
+export function usage(kind: ReportKind, lang: Language = 'en'): string {
+  const t = translator(lang);
+  if (kind === 'retain' || kind === 'visits') return trendUsage(kind, t);
   const rule = KIND_RULES[kind];
-  const also = kind === 'cohorts' ? ' (also `/wxa cohorts`)' : '';
-  const lines = [`*Usage:* \`${COMMANDS[kind]} ${argumentsOf(kind)}\`${also} — ${WHAT[kind]}.`];
+  const command = code(`${COMMANDS[kind]} ${argumentsOf(kind, t)}`);
+  const lines = [
+    kind === 'cohorts'
+      ? t('msg.usage.headAlso', { command, alias: code('/wxa cohorts'), what: what(kind, t) })
+      : t('msg.usage.head', { command, what: what(kind, t) }),
+  ];
   if (rule.spans && rule.span) {
-    lines.push(`• ${spanWords(rule.spans)}: the days ending with the date; ${rule.span}d if you leave it out.`);
+    lines.push(t('msg.usage.spans', { spans: spanWords(rule.spans, lang), default: rule.span }));
   } else if (rule.granularities.length > 1) {
-    lines.push(`• ${granularityWords(rule.granularities)}: ${rule.granularity} if you leave it out; weekly takes any day of the week.`);
+    lines.push(t('msg.usage.granularities', { choices: granularityWords(rule.granularities, lang), default: rule.granularity }));
   }
-  lines.push(`${DATE_LINE} Leave it out for the latest complete ${rule.spans || rule.granularity === 'daily' ? 'day' : 'period'}.`);
-  if (rule.historyDays !== undefined)
-    lines.push(`• At most ${rule.historyDays} days back (WeChat does not say how long it keeps this data).`);
-  lines.push(`• Example: \`${EXAMPLES[kind]}\``);
+  lines.push(t(rule.spans || rule.granularity === 'daily' ? 'msg.usage.date.day' : 'msg.usage.date.period'));
+  if (rule.historyDays !== undefined) lines.push(t('msg.usage.history', { days: rule.historyDays }));
+  lines.push(t('msg.usage.example', { example: code(EXAMPLES[kind]) }));
   return lines.join('\n');
 }
 
 /** "`bogus` is not a period" in the words the kind takes. */
-function notAPeriod(token: string, kind: ReportKind): string {
+function notAPeriod(token: string, kind: ReportKind, lang: Language): string {
+  const t = translator(lang);
   const rule = KIND_RULES[kind];
-  if (kind === 'retain' || kind === 'visits') return `${echo(token)} is not a period. Choose daily, weekly or monthly.`;
-  if (rule.spans) {
-    return `${echo(token)} is not a span of days. \`${COMMANDS[kind]}\` takes ${spanWords(rule.spans)} (the days ending with the date), then a date.`;
+  if (kind === 'retain' || kind === 'visits') return t('msg.problem.notAPeriod.trend', { token: echo(token) });
+  const command = code(COMMANDS[kind]);
+  if (rule.spans) return t('msg.problem.notAPeriod.span', { token: echo(token), command, spans: spanWords(rule.spans, lang) });
+  if (rule.granularities.length > 1) {
+    return t('msg.problem.notAPeriod.choose', { token: echo(token), choices: orList([...rule.granularities], lang) });
   }
-  if (rule.granularities.length > 1) return `${echo(token)} is not a period. Choose ${orList(rule.granularities.map(String))}.`;
-  return `${echo(token)} is not a date. \`${COMMANDS[kind]}\` is daily only: give a date, or nothing for the latest complete day.`;
+  return t('msg.problem.notAPeriod.daily', { token: echo(token), command });
 }
 
-function granularityNotOffered(kind: ReportKind, g: Granularity, offered: readonly Granularity[]): string {
-  const cmd = `\`${COMMANDS[kind]}\``;
-  if (offered.length === 1)
-    return `${cmd} is ${offered[0]} only; WeChat has no ${g} figures for it. Give a date, e.g. \`${COMMANDS[kind]} 2017-03-06\`.`;
-  return `${cmd} is not offered ${g}. Choose ${granularityWords(offered)}.`;
+function granularityNotOffered(kind: ReportKind, g: Granularity, offered: readonly Granularity[], lang: Language): string {
+  const t = translator(lang);
+  const command = code(COMMANDS[kind]);
+  const granularity = t(`msg.gran.${g}`);
+  if (offered.length === 1) {
+    const example = code(`${COMMANDS[kind]} 2017-03-06`);
+    return t('msg.problem.onlyOne', { command, offered: t(`msg.gran.${offered[0]}`), granularity, example });
+  }
+  return t('msg.problem.notOffered', { command, granularity, choices: granularityWords(offered, lang) });
 }
 
-function tooOld(kind: ReportKind, date: string, oldest: string): string {
+function tooOld(kind: ReportKind, date: string, oldest: string, lang: Language): string {
+  const t = translator(lang);
   const days = KIND_RULES[kind].historyDays;
-  const keeps =
-    days === undefined
-      ? 'WeChat no longer has this data'
-      : `this bot asks WeChat for ${kind === 'perf' ? 'performance' : 'this'} data at most ${days} days back (WeChat does not say how long it keeps it)`;
-  return `${isoDate(date)} is too far back: ${keeps}; the oldest day you can ask for is ${isoDate(oldest)} (a span must start on or after it).`;
+  const dates = { date: formatDate(date, lang), oldest: formatDate(oldest, lang) };
+  if (days === undefined) return t('msg.problem.tooOld.gone', dates);
+  return t(kind === 'perf' ? 'msg.problem.tooOld.perf' : 'msg.problem.tooOld.other', { ...dates, days });
 }
 
 /** Why a report request was refused, in words (user text escaped). */
-export function requestProblem(p: RequestProblem): string {
+export function requestProblem(p: RequestProblem, lang: Language = 'en'): string {
+  const t = translator(lang);
   switch (p.reason) {
     case 'not_a_date':
-      return `${echo(p.token)} is not a date I understand. Use 2017-03-06, 20170306 or 2017/03/06.`;
+      return t('msg.problem.notADate', { token: echo(p.token) });
     case 'not_a_real_date':
-      return `${echo(p.token)} is not a real date.`;
+      return t('msg.problem.notARealDate', { token: echo(p.token) });
     case 'not_a_period':
-      return notAPeriod(p.token, p.kind);
+      return notAPeriod(p.token, p.kind, lang);
     case 'granularity_not_offered':
-      return granularityNotOffered(p.kind, p.granularity, p.offered);
+      return granularityNotOffered(p.kind, p.granularity, p.offered, lang);
     case 'bad_span':
-      return `${echo(p.token)} is not a span \`${COMMANDS[p.kind]}\` offers. Choose ${spanWords(p.offered)}.`;
+      return t('msg.problem.badSpan', { token: echo(p.token), command: code(COMMANDS[p.kind]), spans: spanWords(p.offered, lang) });
     case 'too_old':
-      return tooOld(p.kind, p.date, p.oldest);
+      return tooOld(p.kind, p.date, p.oldest, lang);
     case 'too_many_words':
-      return `Too many words: ${echo(p.extra)}. Give at most one date.`;
+      return t('msg.problem.tooManyWords', { extra: echo(p.extra) });
     case 'month_only':
-      return `${echo(p.token)} names a month; give a full date for a ${p.granularity} report, or use monthly.`;
+      return t('msg.problem.monthOnly', { token: echo(p.token), granularity: t(`msg.gran.${p.granularity}`) });
     case 'too_early':
-      return `${isoDate(p.date)} is before WeChat mini program analytics began (2017-01-01).`;
+      return t('msg.problem.tooEarly', { date: formatDate(p.date, lang) });
     case 'not_over': {
-      const what =
-        p.granularity === 'daily'
-          ? `${isoDate(p.date)} is today or later`
-          : `The ${describeGranularity(p.granularity)} ${formatRange(p.period)} is not over yet`;
-      return `${what} in China time. The latest complete one is ${formatRange(p.latest)}.`;
+      const latest = formatPeriod(p.latest, lang);
+      if (p.granularity === 'daily') return t('msg.problem.notOver.daily', { date: formatDate(p.date, lang), latest });
+      return t(`msg.problem.notOver.${p.granularity}`, { range: formatPeriod(p.period, lang), latest });
     }
   }
 }
 
-/** Performance metrics by name, in messages and in missing-part notes. */
-export const METRIC_NAMES: Record<PerfMetric, string> = {
-  launch: 'Launch time',
-  pageSwitch: 'Page-switch time',
-  memory: 'Memory use',
-  memoryAnomaly: 'Memory anomalies',
-};
+/** A performance metric by name ("Launch time" / "启动耗时"). */
+export function metricName(m: PerfMetric, lang: Language = 'en'): string {
+  return translator(lang)(`msg.perf.metric.${m}`);
+}
 
-/** A missing part in words: "The visit sources could not be fetched". */
-const PART_WORDS: Record<ReportPart, string> = {
-  kpis: 'key figures',
-  retention: 'retention figures',
-  sources: 'visit sources',
-  pages: 'top pages',
-  cohorts: 'cohort figures',
-  comparison: 'comparison with the period before',
-  launch: 'launch time',
-  pageSwitch: 'page-switch time',
-  memory: 'memory use',
-  memoryAnomaly: 'memory anomalies',
-};
+/** Performance metrics by name in English (for callers that predate the catalogue). */
+export const METRIC_NAMES = Object.fromEntries(PERF_METRICS.map((m) => [m, metricName(m)])) as Record<PerfMetric, string>;
 
-/** A report note in words (nothing in it came from users: dates, labels and error kinds only). */
-export function noteText(n: ReportNote): string {
+const PARTS: readonly string[] = ['kpis', 'retention', 'sources', 'pages', 'cohorts', 'comparison', ...PERF_METRICS];
+
+/** A missing part in words ("visit sources"); a part this version does not know is shown by its name, escaped. */
+export function partName(part: ReportPart, lang: Language = 'en'): string {
+  return PARTS.includes(part) ? translator(lang)(`msg.part.${part}`) : escapeMrkdwn(part);
+}
+
+/**
+ * A report note in words (nothing in it came from users: dates, labels and error kinds only).
+ * Two signatures so `notes.map(noteText)` still compiles (and reads English: map's index is no language).
+ */
+export function noteText(n: ReportNote): string;
+export function noteText(n: ReportNote, lang: Language): string;
+export function noteText(n: ReportNote, language: Language = 'en'): string {
+  const lang: Language = language === 'zh' ? 'zh' : 'en';
+  const t = translator(lang);
   switch (n.kind) {
-    case 'week_of':
-      return `${isoDate(n.date)} is a ${weekdayName(n.date)}, so this is its week, ${formatRange(n.period)}.`;
+    case 'week_of': {
+      const range = formatPeriod(n.period, lang);
+      return t('msg.note.weekOf', { date: formatDate(n.date, lang), weekday: weekday(n.date, lang), range });
+    }
     case 'no_data':
-      return `WeChat returned no data for ${formatRange(n.period)}.`;
+      return t('msg.note.noData', { range: formatPeriod(n.period, lang) });
     case 'no_visits':
-      return `WeChat returned no visit figures for ${formatRange(n.period)}.`;
+      return t('msg.note.noVisits', { range: formatPeriod(n.period, lang) });
     case 'part_missing':
-      return `The ${PART_WORDS[n.part] ?? escapeMrkdwn(n.part)} could not be fetched from WeChat (${escapeMrkdwn(n.error)}); the rest is shown.`;
+      return t('msg.note.partMissing', { part: partName(n.part, lang), error: escapeMrkdwn(n.error) });
   }
 }

@@ -6,7 +6,7 @@ import { buildReport, cohort, change, type ReportData } from '../../src/reports/
 import type { ReportRequest } from '../../src/reports/model';
 import { renderMessage } from '../../src/slack/blocks';
 import { chartRenderer, renderChart, cjkFontFamily } from '../../src/render/chart';
-import { count, delta, duration, percent } from '../../src/slack/format';
+import { count, delta, duration, measure, percent, signedCount } from '../../src/slack/format';
 import { MAX_BLOCKS, MAX_FIELDS, MAX_SECTION_TEXT } from '../../src/slack/limits';
 import { periodContaining, periodsEnding, type Granularity } from '../../src/calendar/period';
 import type { VisitTrendItem } from '../../src/wechat/types';
@@ -144,6 +144,33 @@ describe('Block Kit message', () => {
     expect(delta(0.032)).toBe('▲ 3.2%');
     expect(delta(-0.01)).toBe('▼ 1.0%');
     expect(delta(null)).toBe('n/a');
+  });
+
+  test('formatters in Chinese: 万 from 100,000, 秒 and 分, -- for a missing figure', () => {
+    expect(count(1234567, 'zh')).toBe('123.5万');
+    expect(count(98765, 'zh')).toBe('98,765');
+    expect(count(null, 'zh')).toBe('--');
+    expect(percent(0.2345, 'zh')).toBe('23.5%');
+    expect(duration(192.4, 'zh')).toBe('3分12秒');
+    expect(duration(54.53, 'zh')).toBe('54.5秒');
+    expect(duration(119.6, 'zh')).toBe('2分0秒');
+    expect(delta(0.032, 'zh')).toBe('▲ 3.2%');
+    expect(delta(null, 'zh')).toBe('--');
+    expect(signedCount(-250000, 'zh')).toBe('-25万');
+    expect(signedCount(1234, 'zh')).toBe('+1,234');
+    expect(measure(1234, 'ms', 'zh')).toBe('1,234毫秒');
+    expect(measure(123.45, 'MB', 'zh')).toBe('123.5 MB');
+  });
+
+  test('a Chinese report from the builder: 万 counts and Chinese words', () => {
+    const { req, d } = data('weekly', 'visits');
+    const r = { ...buildReport(req, d, { appName: '示例小程序', sandbox: false }), language: 'zh' as const };
+    const json = JSON.stringify(renderMessage(r).blocks);
+    expect(json).toContain('每周访问 · 2017年3月6日–12日');
+    expect(json).toContain('*访问人数*\\n18.7万（▲ 0.5%）');
+    expect(json).toContain('*次均停留时长*\\n54.5秒');
+    expect(json).toContain('*人均停留时长*\\n3分12秒');
+    expect(json).not.toMatch(/Visitors|Sessions|n\/a/);
   });
 });
 

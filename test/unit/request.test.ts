@@ -1,6 +1,6 @@
 import { parseReportText } from '../../src/reports/request';
 import { echo, escapeMrkdwn, noteText, requestProblem } from '../../src/slack/text';
-import { interpretCommand } from '../../src/slack/interpret';
+import { helpText, interpretCommand } from '../../src/slack/interpret';
 
 const NOW = new Date('2017-03-20T04:00:00Z'); // Monday 12:00 in Shanghai
 
@@ -137,5 +137,31 @@ describe('parseReportText: the analytics kinds', () => {
     const c = interpretCommand('/retain', 'cohorts daily 2017-03-13', NOW);
     expect(c).toMatchObject({ type: 'report', request: { kind: 'cohorts', period: { granularity: 'daily', begin: '20170313' } } });
     expect(interpretCommand('/retain', 'cohortsX', NOW)).toMatchObject({ type: 'reply', isError: true });
+  });
+});
+
+describe('in Chinese', () => {
+  test('a weekly date that is not a Monday is said in Chinese', () => {
+    const r = ok('retain', 'weekly 2017-03-08');
+    expect(r.notes.map((n) => noteText(n, 'zh')).join('')).toBe('2017年3月8日是周三，因此按其所在的周统计：2017年3月6日–12日。');
+    expect(r.notes.map(noteText).join('')).toMatch(/^2017-03-08 is a Wednesday/);
+  });
+
+  test('refusals in Chinese, user text still escaped', () => {
+    const zh = (text: string) => {
+      const r = parseReportText('retain', text, NOW);
+      if (r.ok) throw new Error(`expected an error for "${text}"`);
+      return requestProblem(r.problem, 'zh');
+    };
+    expect(zh('daily 03/06/2017')).toBe('无法识别日期 `03/06/2017`。请使用 2017-03-06、20170306 或 2017/03/06 格式。');
+    expect(zh('weekly 2017-03-06 2017-03-13')).toBe('多余的内容：`2017-03-13`。最多只能给一个日期。');
+    expect(zh('monthly 2017-03')).toBe('按北京时间，2017年3月 尚未结束。最近完整的一个月是 2017年2月。');
+    expect(zh('<!channel> <@U123>')).toContain('&lt;!channel&gt;');
+    expect(zh('<!channel> <@U123>')).not.toMatch(/<!channel>|<@U123>/);
+  });
+
+  test('help in Chinese; English by default', () => {
+    expect(helpText('zh')).toContain('`/wxa help` — 显示本帮助。');
+    expect(helpText()).toContain('`/wxa help` — this message.');
   });
 });

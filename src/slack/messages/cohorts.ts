@@ -1,14 +1,18 @@
-import { isoDate, UNITS } from '../../calendar/labels';
+import { type Language, translator, type Translate } from '../../i18n';
+import { formatDate } from '../../i18n/dates';
 import { reportTitle, type CohortsReport } from '../../reports/model';
 import { count, percent, shortPercent } from '../format';
 import {
   context,
   fallbackLead,
+  fallbackLine,
   finish,
   footer,
   header,
+  languageOf,
   missingParts,
   otherNotes,
+  periodWords,
   section,
   sourceLine,
   tableSections,
@@ -21,48 +25,60 @@ import {
 /** Shown where WeChat has no figure or the period is not over. */
 export const NO_SHARE = '–';
 
-function cohortsTable(r: CohortsReport): KnownBlock[] {
-  const u = UNITS[r.period.granularity];
-  const rows = [[`${u.prefix} of`, 'Users', '+0', ...r.offsets.map((n) => `+${n}`)]];
+function cohortsTable(r: CohortsReport, t: Translate, lang: Language): KnownBlock[] {
+  const g = r.period.granularity;
+  const rows = [[t(`msg.cohorts.head.${g}`), t('msg.label.users'), '+0', ...r.offsets.map((n) => `+${n}`)]];
   for (const c of r.cohorts) {
-    const shares = c.shares.map((s) => (s === null ? NO_SHARE : shortPercent(s)));
-    rows.push([isoDate(c.period.begin), count(c.size), c.size ? '100%' : NO_SHARE, ...shares]);
+    const shares = c.shares.map((s) => (s === null ? NO_SHARE : shortPercent(s, lang)));
+    rows.push([formatDate(c.period.begin, lang), count(c.size, lang), c.size ? '100%' : NO_SHARE, ...shares]);
   }
   const align: Align[] = rows[0].map((_, i) => (i === 0 ? 'l' : 'r'));
-  return tableSections(`*Retention by cohort* — share of each ${u.noun}'s new users back after +N ${u.noun}s`, rows, align);
+  const w = periodWords(lang, g);
+  return tableSections(lang, t('msg.cohorts.caption', { noun: w.noun, plural: w.plural }), rows, align);
 }
 
-function howToRead(r: CohortsReport): string {
-  const u = UNITS[r.period.granularity];
-  return `How to read it: each row is the users who first came in the ${u.noun} starting that day; +1 is the share of them back the next ${u.noun}, +2 the ${u.noun} after, and so on. ${NO_SHARE} means the ${u.noun} is not over yet or WeChat has no figure.`;
+function howToRead(r: CohortsReport, t: Translate, lang: Language): string {
+  return t('msg.cohorts.howTo', { noun: periodWords(lang, r.period.granularity).noun, none: NO_SHARE });
 }
 
-/** The newest cohort's first return, for the fallback line. */
-function newestReturn(r: CohortsReport): string {
+/** The newest cohort's size and the first return of the one before it, for the fallback line. */
+function newestReturn(r: CohortsReport, t: Translate, lang: Language): string {
   const newest = r.cohorts.find((c) => c.period.begin === r.period.begin) ?? r.cohorts[r.cohorts.length - 1];
   if (!newest) return '';
-  const u = UNITS[r.period.granularity];
   const back = r.cohorts.length > 1 ? r.cohorts[r.cohorts.length - 2] : undefined;
-  const returned = back
-    ? `; ${percent(back.shares[0] ?? null)} of the ${isoDate(back.period.begin)} cohort came back the next ${u.noun}`
-    : '';
-  const size = newest.size === null ? '' : `the newest cohort, ${isoDate(newest.period.begin)}, has ${count(newest.size)} users`;
-  return `${size}${size ? returned : returned.slice(2)}.`;
+  const size = newest.size === null ? undefined : { date: formatDate(newest.period.begin, lang), size: count(newest.size, lang) };
+  const returned = back && {
+    share: percent(back.shares[0] ?? null, lang),
+    backDate: formatDate(back.period.begin, lang),
+    noun: periodWords(lang, r.period.granularity).noun,
+  };
+  if (size && returned) return t('msg.cohorts.fallback.both', { ...size, ...returned });
+  if (size) return t('msg.cohorts.fallback.size', size);
+  if (returned) return t('msg.cohorts.fallback.back', returned);
+  return t('msg.cohorts.fallback.nothing');
 }
 
 /** /retain cohorts: a retention table of several cohorts. */
 export function cohortsMessage(r: CohortsReport, o: RenderOptions): RenderedMessage {
+  const lang = languageOf(r);
+  const t = translator(lang);
   const title = reportTitle(r);
   const blocks: KnownBlock[] = [header(title), context([sourceLine(r)]), ...missingParts(r)];
   if (r.cohorts.length > 0) {
-    blocks.push(...cohortsTable(r));
-    blocks.push(context([howToRead(r)]));
+    blocks.push(...cohortsTable(r, t, lang));
+    blocks.push(context([howToRead(r, t, lang)]));
   } else {
-    blocks.push(section('WeChat sent no cohort figures for these periods.'));
+    blocks.push(section(t('msg.cohorts.none')));
   }
-  const notes = [...otherNotes(r), 'Chart: the same table as a heatmap, posted below.'];
-  const fallback = [fallbackLead(r, title), `${r.cohorts.length} cohorts;`, newestReturn(r), r.empty ? 'WeChat returned no data.' : '']
-    .filter(Boolean)
-    .join(' ');
-  return finish(blocks, footer(notes, o), fallback);
+  const notes = [...otherNotes(r), t('msg.chartNote.cohorts')];
+  const fallback = fallbackLine(
+    [
+      fallbackLead(r, title),
+      t('msg.cohorts.fallback.count', { n: r.cohorts.length }),
+      newestReturn(r, t, lang),
+      r.empty && t('msg.noData.any'),
+    ],
+    lang,
+  );
+  return finish(blocks, footer(notes, o, lang), fallback, lang);
 }

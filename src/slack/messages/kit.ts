@@ -2,6 +2,7 @@
 import type { types } from '@slack/bolt';
 import type { Report } from '../../reports/model';
 import { localDateTime } from '../../calendar/time-zone';
+import { type Language, translator } from '../../i18n';
 import {
   MAX_BLOCKS,
   MAX_CONTEXT_ELEMENTS,
@@ -45,16 +46,27 @@ export const context = (items: string[]): KnownBlock => ({
 });
 export const divider = (): KnownBlock => ({ type: 'divider' });
 
-/** "App · WeChat analytics · dates in China time", under every header. */
-export function sourceLine(r: Pick<Report, 'appName' | 'sandbox'>): string {
-  const source = r.sandbox ? ':test_tube: *sandbox data* (no WeChat AppID configured)' : 'WeChat analytics';
-  return `${escapeMrkdwn(r.appName)} · ${source} · dates in China time`;
+/** The language of a report's words: English unless the report says otherwise. */
+export function languageOf(r: Pick<Report, 'language'>): Language {
+  return r.language ?? 'en';
 }
 
-export function generatedLine(o: RenderOptions): string | undefined {
+/** "App · WeChat analytics · dates in China time", under every header. */
+export function sourceLine(r: Pick<Report, 'appName' | 'sandbox' | 'language'>): string {
+  const t = translator(languageOf(r));
+  return t(r.sandbox ? 'msg.source.sandbox' : 'msg.source.wechat', { app: escapeMrkdwn(r.appName) });
+}
+
+export function generatedLine(o: RenderOptions, lang: Language = 'en'): string | undefined {
   if (!o.generatedAt) return undefined;
   const tz = o.timezone ?? 'Asia/Shanghai';
-  return `Generated ${localDateTime(o.generatedAt, tz)} (${tz})`;
+  return translator(lang)('msg.generated', { at: localDateTime(o.generatedAt, tz), tz });
+}
+
+/** Pads a cell to a width as people see it (CJK characters take two columns). */
+export function pad(cell: string, width: number, align: Align): string {
+  const fill = ' '.repeat(Math.max(0, width - displayWidth(cell)));
+  return align === 'r' ? fill + cell : cell + fill;
 }
 
 /** Wide (CJK, full-width) characters take two columns in a monospace block. */
@@ -94,7 +106,7 @@ const code = (lines: string[]) => `\`\`\`\n${lines.join('\n')}\n\`\`\``;
  * A captioned table as one or more sections, each within the section limit: a long table goes on in
  * the next section (its header row repeated) rather than being cut mid-line.
  */
-export function tableSections(caption: string, rows: string[][], align: Align[], after = ''): KnownBlock[] {
+export function tableSections(lang: Language, caption: string, rows: string[][], align: Align[], after = ''): KnownBlock[] {
   const [head, ...body] = tableLines(rows, align);
   const blocks: KnownBlock[] = [];
   let lines: string[] = [head];
@@ -103,7 +115,7 @@ export function tableSections(caption: string, rows: string[][], align: Align[],
   for (const line of body) {
     if (!room([...lines, line]) && lines.length > 1) {
       blocks.push(section(`${lead}\n${code(lines)}`));
-      lead = `${caption.split('\n')[0]} (continued)`;
+      lead = translator(lang)('msg.continued', { caption: caption.split('\n')[0] });
       lines = [head];
     }
     lines.push(line);
@@ -113,32 +125,53 @@ export function tableSections(caption: string, rows: string[][], align: Align[],
 }
 
 /** Notes, the chart line and the generated-at line, last in every message. */
-export function footer(notes: string[], o: RenderOptions): KnownBlock {
-  const generated = generatedLine(o);
+export function footer(notes: string[], o: RenderOptions, lang: Language): KnownBlock {
+  const generated = generatedLine(o, lang);
   return context(generated ? [...notes, generated] : notes);
 }
 
 /** Notes other than missing parts, in words (missing parts get their own line near the top). */
 export function otherNotes(r: Report): string[] {
-  return r.notes.filter((n) => n.kind !== 'part_missing').map(noteText);
+  return r.notes.filter((n) => n.kind !== 'part_missing').map((n) => noteText(n, languageOf(r)));
 }
 
 /** One context line per part WeChat could not give, so the reader sees what is absent before reading on. */
 export function missingParts(r: Report): KnownBlock[] {
-  return r.notes.filter((n) => n.kind === 'part_missing').map((n) => context([`:warning: ${noteText(n)}`]));
+  return r.notes.filter((n) => n.kind === 'part_missing').map((n) => context([`:warning: ${noteText(n, languageOf(r))}`]));
 }
 
 /**
  * The message within Slack's limits: the body is cut to leave room for the footer (notes and
  * generated-at), and the fallback is one line.
  */
-export function finish(body: KnownBlock[], foot: KnownBlock, fallback: string): RenderedMessage {
-  const blocks = body.length + 1 > MAX_BLOCKS ? [...body.slice(0, MAX_BLOCKS - 2), context(['Shortened to fit one Slack message.'])] : body;
+export function finish(body: KnownBlock[], foot: KnownBlock, fallback: string, lang: Language): RenderedMessage {
+  const fits = body.length + 1 <= MAX_BLOCKS;
+  const blocks = fits ? body : [...body.slice(0, MAX_BLOCKS - 2), context([translator(lang)('msg.shortened')])];
   const line = fallback.replace(/\s+/g, ' ').trim();
   return { text: truncate(line, MAX_FALLBACK_TEXT), blocks: [...blocks, foot] };
 }
 
 /** "Daily visit sources · 2017-03-06 (App, sandbox data):", the start of every fallback line. */
 export function fallbackLead(r: Report, title: string): string {
-  return `${title} (${escapeMrkdwn(r.appName)}${r.sandbox ? ', sandbox data' : ''}):`;
+  return translator(languageOf(r))(r.sandbox ? 'msg.leadSandbox' : 'msg.lead', { title, app: escapeMrkdwn(r.appName) });
+}
+
+/**
+ * The fallback's sentences as one line: spaced in English; in Chinese the full-width punctuation
+ * that ends each one already separates them.
+ */
+export function fallbackLine(parts: (string | false | undefined)[], lang: Language): string {
+  return parts.filter((p): p is string => typeof p === 'string' && p !== '').join(lang === 'zh' ? '' : ' ');
+}
+
+/** Words that depend on the report's period: "previous week", "8 weeks", "days". */
+export function periodWords(lang: Language, g: Report['period']['granularity']) {
+  const t = translator(lang);
+  return {
+    noun: t(`unit.${g}.noun`),
+    plural: t(`msg.plural.${g}`),
+    previous: t(`msg.previous.${g}`),
+    before: t(`msg.before.${g}`),
+    periods: (n: number) => t(`msg.periods.${g}`, { n }),
+  };
 }

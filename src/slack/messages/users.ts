@@ -1,4 +1,5 @@
-import { isoDate } from '../../calendar/labels';
+import { type Language, translator, type Translate } from '../../i18n';
+import { formatDate, formatPeriod } from '../../i18n/dates';
 import { reportTitle, type Portrait, type PortraitDimension, type PortraitSlice, type UsersReport } from '../../reports/model';
 import { portraitNameEn } from '../../wechat/labels';
 import { count, percent, shortPercent } from '../format';
@@ -6,10 +7,12 @@ import { clip, plainText } from '../text';
 import {
   context,
   fallbackLead,
+  fallbackLine,
   fields,
   finish,
   footer,
   header,
+  languageOf,
   missingParts,
   otherNotes,
   section,
@@ -24,60 +27,72 @@ import {
 const NAME_WIDTH = 24;
 const TOP = 5;
 
-const DIMENSIONS: { key: PortraitDimension; title: string; plural: string; top?: number; translate?: boolean }[] = [
-  { key: 'genders', title: 'Gender', plural: 'genders', translate: true },
-  { key: 'platforms', title: 'Platform', plural: 'platforms', translate: true },
-  { key: 'ages', title: 'Age', plural: 'age bands', translate: true },
-  { key: 'provinces', title: `Top ${TOP} provinces`, plural: 'provinces', top: TOP },
-  { key: 'cities', title: `Top ${TOP} cities`, plural: 'cities', top: TOP },
-  { key: 'devices', title: `Top ${TOP} devices`, plural: 'devices', top: TOP },
+/** Each dimension in table order; `translate`: WeChat's Chinese name has a fixed English one (genders, platforms, ages). */
+const DIMENSIONS: { key: PortraitDimension; top?: number; translate?: boolean }[] = [
+  { key: 'genders', translate: true },
+  { key: 'platforms', translate: true },
+  { key: 'ages', translate: true },
+  { key: 'provinces', top: TOP },
+  { key: 'cities', top: TOP },
+  { key: 'devices', top: TOP },
 ];
 
-/** A slice's name for a table cell: genders and ages in English, the rest as WeChat sent them (cleaned; the table escapes). */
-function sliceName(s: PortraitSlice, translate: boolean): string {
-  const name = plainText(translate ? portraitNameEn(s.name) : s.name).trim();
-  return clip(name, NAME_WIDTH) || '(no name)';
+/**
+ * A slice's name for a table cell (cleaned; the table escapes): in English, genders and ages in
+ * English and the rest as WeChat sent them; in Chinese all as WeChat sent them, which is Chinese.
+ */
+function sliceName(s: PortraitSlice, translate: boolean, lang: Language): string {
+  const name = plainText(translate && lang === 'en' ? portraitNameEn(s.name) : s.name).trim();
+  return clip(name, NAME_WIDTH) || translator(lang)('msg.fmt.noName');
 }
 
-function dimensionBlocks(p: Portrait, d: (typeof DIMENSIONS)[number]): KnownBlock[] {
+function dimensionBlocks(p: Portrait, d: (typeof DIMENSIONS)[number], lang: Language): KnownBlock[] {
+  const t = translator(lang);
   const slices = p[d.key];
-  const caption = `*${d.title}*`;
-  if (slices.length === 0) return [section(`${caption}: WeChat sent no figures.`)];
+  const caption = `*${t(`msg.users.dim.${d.key}`, { n: TOP })}*`;
+  if (slices.length === 0) return [section(t('msg.users.noFigures', { caption }))];
   const shown = slices.slice(0, d.top ?? slices.length);
-  const rows = [['', 'Users', 'Share']];
-  for (const s of shown) rows.push([sliceName(s, d.translate ?? false), count(s.value), shortPercent(s.share)]);
+  const rows = [['', t('msg.label.users'), t('msg.label.share')]];
+  for (const s of shown) rows.push([sliceName(s, d.translate ?? false, lang), count(s.value, lang), shortPercent(s.share, lang)]);
   const rest = p.counts[d.key] - shown.length;
-  return tableSections(caption, rows, ['l', 'r', 'r'], rest > 0 ? `+${rest} more ${d.plural}` : '');
+  return tableSections(lang, caption, rows, ['l', 'r', 'r'], rest > 0 ? t(`msg.users.more.${d.key}`, { n: rest }) : '');
 }
 
-/** New users as a share of active users, when both are known. */
-function newShare(r: UsersReport): string {
+/** New users' total, with their share of active users when both are known: "1,200 (12.0% of active)". */
+function newUsersText(r: UsersReport, t: Translate, lang: Language): string {
   const { total: active } = r.activeUsers;
   const { total: fresh } = r.newUsers;
-  return active && fresh !== null ? ` (${percent(fresh / active)} of active)` : '';
+  const n = count(fresh, lang);
+  return active && fresh !== null ? t('msg.users.newOfActive', { n, share: percent(fresh / active, lang) }) : n;
 }
 
-function spanWords(r: UsersReport): string {
-  return r.span === 1 ? `on ${isoDate(r.period.end)}` : `over the ${r.span} days ${isoDate(r.begin)} – ${isoDate(r.period.end)}`;
+/** "*Who the active users are*, over the 7 days 2017-03-06 – 2017-03-12 — share of active users" */
+function whoLine(r: UsersReport, t: Translate, lang: Language): string {
+  if (r.span === 1) return t('msg.users.who.day', { date: formatDate(r.period.end, lang) });
+  const range = formatPeriod({ granularity: 'daily', begin: r.begin, end: r.period.end }, lang);
+  return t('msg.users.who.span', { span: r.span, range });
 }
 
 /** /wxa users: who the active users are, with the new users' total. */
 export function usersMessage(r: UsersReport, o: RenderOptions): RenderedMessage {
+  const lang = languageOf(r);
+  const t = translator(lang);
   const title = reportTitle(r);
   const blocks: KnownBlock[] = [header(title), context([sourceLine(r)]), ...missingParts(r)];
-  blocks.push(fields([`*Active users*\n${count(r.activeUsers.total)}`, `*New users*\n${count(r.newUsers.total)}${newShare(r)}`]));
+  const active = `*${t('msg.label.activeUsers')}*\n${count(r.activeUsers.total, lang)}`;
+  blocks.push(fields([active, `*${t('msg.label.newUsers')}*\n${newUsersText(r, t, lang)}`]));
   if (!r.empty) {
-    blocks.push(section(`*Who the active users are*, ${spanWords(r)} — share of active users`));
-    for (const d of DIMENSIONS) blocks.push(...dimensionBlocks(r.activeUsers, d));
+    blocks.push(section(whoLine(r, t, lang)));
+    for (const d of DIMENSIONS) blocks.push(...dimensionBlocks(r.activeUsers, d, lang));
   }
-  const notes = [...otherNotes(r), 'Names of provinces, cities and devices are shown as WeChat sends them.'];
-  notes.push('Chart: gender, platform, age and top provinces of the active users, posted below.');
-  const fallback = [
-    fallbackLead(r, title),
-    `${count(r.activeUsers.total)} active users, ${count(r.newUsers.total)} new.`,
-    r.empty ? 'WeChat returned no data for these days.' : '',
-  ]
-    .filter(Boolean)
-    .join(' ');
-  return finish(blocks, footer(notes, o), fallback);
+  const notes = [...otherNotes(r), t('msg.users.namesNote'), t('msg.chartNote.users')];
+  const fallback = fallbackLine(
+    [
+      fallbackLead(r, title),
+      t('msg.users.fallback', { active: count(r.activeUsers.total, lang), fresh: count(r.newUsers.total, lang) }),
+      r.empty && t('msg.noData.days'),
+    ],
+    lang,
+  );
+  return finish(blocks, footer(notes, o, lang), fallback, lang);
 }
