@@ -35,6 +35,13 @@ module.exports = {
       to: { path: '^src/(wechat|reports)/' },
     },
     {
+      name: 'i18n-is-a-bottom-layer',
+      comment: 'The message catalogues, dates and numbers are used by every layer and use none of them (but calendar types).',
+      severity: 'error',
+      from: { path: '^src/i18n/' },
+      to: { path: '^src/', pathNot: '^src/(i18n|calendar)/' },
+    },
+    {
       name: 'src-not-from-test',
       severity: 'error',
       comment: 'Test doubles stay on the test side.',

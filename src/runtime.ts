@@ -1,3 +1,4 @@
+import { ChannelSettings } from './store/channel-settings';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ProgramDirectory } from './apps/directory';
@@ -97,12 +98,14 @@ export async function startRuntime(config: Config, logger: Logger, opts: Runtime
   const schedLog = logger.child({ component: 'scheduler' });
   // One Web API client for work no command waits on: scheduled posts and the readiness token check.
   const slack = createWebClient(config, logger);
+  const channelSettings = new ChannelSettings(store, config.REPORT_LANGUAGE);
   const runner = new ScheduleRunner({
     store,
     programs,
     reports,
     delivery: slackScheduledDelivery(slack, { metrics, timezone: config.REPORT_TIMEZONE }),
     metrics,
+    languageOf: (channel) => channelSettings.language(channel),
     logger: schedLog,
     owner,
     settings: {
@@ -163,6 +166,7 @@ export async function startRuntime(config: Config, logger: Logger, opts: Runtime
     schedules,
     stillWorkingMs: opts.stillWorkingMs,
     socketReconnect: opts.socketReconnect,
+    store,
   });
   const port = await bot.start().catch(async (e: unknown) => {
     // Slack could not be reached or refused the token: release what was opened, keep the reason.

@@ -11,6 +11,7 @@ import { ReportService } from '../reports/service';
 import { renderMessage } from '../slack/blocks';
 import { interpretCommand } from '../slack/interpret';
 import { WeChatError } from '../wechat/errors';
+import type { Language } from '../i18n';
 
 export interface Written {
   blocks: string;
@@ -22,6 +23,8 @@ export interface CliContext {
   program: MiniProgram;
   reports: ReportService;
   timezone: string;
+  /** REPORT_LANGUAGE: the language of the words in the files. */
+  language: Language;
 }
 
 /** The bot's ReportService with in-process stand-ins: charts drawn in this thread, one report at a time. */
@@ -34,9 +37,9 @@ export async function runToFiles(cli: CliContext, words: string[], outDir: strin
   const [command = '', ...rest] = words;
   const what = interpretCommand(command, rest.join(' '), new Date());
   if (what.type === 'reply') return { error: what.text };
-  if (what.type === 'schedule' || what.type === 'app')
-    return { error: 'Schedules and app defaults are managed from Slack (/wxa ...), not from the CLI.' };
-  return cli.reports.run(cli.program, what.request, async (r) => {
+  if (what.type !== 'report')
+    return { error: 'Schedules, app defaults and channel languages are managed from Slack (/wxa ...), not from the CLI.' };
+  return cli.reports.run(cli.program, { ...what.request, language: cli.language }, async (r) => {
     const message = renderMessage(r.report, { generatedAt: new Date(), timezone: cli.timezone });
     mkdirSync(outDir, { recursive: true });
     const base = path.join(outDir, r.chartFilename.replace(/\.png$/, ''));
@@ -55,7 +58,7 @@ export async function withCli(fn: (cli: CliContext) => Promise<number>): Promise
     const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'error', destination: process.stderr });
     const program = await createCliProgram(config, logger);
     try {
-      code = await fn({ program, reports: cliReportService(logger), timezone: config.REPORT_TIMEZONE });
+      code = await fn({ program, reports: cliReportService(logger), timezone: config.REPORT_TIMEZONE, language: config.REPORT_LANGUAGE });
     } finally {
       await program.close();
     }

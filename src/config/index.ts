@@ -29,6 +29,7 @@ const schema = z
     WECHAT_TOKEN_URL: optional(z.string().url('must be the URL of the central token service')),
     WECHAT_TIMEOUT_MS: z.coerce.number().int().min(100, 'must be at least 100').max(60_000, 'must be at most 60000').default(10_000),
     WECHAT_CALLS_PER_MINUTE: z.coerce.number().int().min(1, 'must be at least 1').max(100_000, 'must be at most 100000').default(600),
+    REPORT_LANGUAGE: z.enum(['en', 'zh'], { message: 'must be en or zh' }).default('en'),
     REPORT_TIMEZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     DATA_DIR: z.string().min(1).default('./data'),

@@ -270,6 +270,10 @@ export function reportTitle(r: Pick<ReportRequest, 'kind' | 'period' | 'span' | 
   const t = translator(lang);
   const what = t(`kind.${r.kind}`);
   const range = formatPeriod(r.period, lang);
-  if (r.span !== undefined) return t('title.span', { count: r.span, What: `${what[0].toUpperCase()}${what.slice(1)}`, range });
+  if (r.span !== undefined) {
+    const What = `${what[0].toUpperCase()}${what.slice(1)}`;
+    // Chinese has no singular form to drop the count with, so one day has its own key.
+    return r.span === 1 ? t('title.day', { What, range }) : t('title.span', { count: r.span, What, range });
+  }
   return t('title.period', { adj: t(`unit.${r.period.granularity}.adj`), what, range });
 }

@@ -23,6 +23,8 @@ export interface ChartRenderer {
 /** A report ready to deliver: the model and its chart. Words and Block Kit are the deliverer's. */
 export interface ProducedReport {
   report: Report;
+  /** The mini program's name (ReportSource.name): what a button under the report asks about. */
+  program: string;
   chart: Buffer;
   chartFilename: string;
 }
@@ -85,6 +87,6 @@ export class ReportService {
       { kind: req.kind, period: req.period, fetchMs: t1 - t0, renderMs: Date.now() - t1, pngBytes: chart.length },
       'report produced',
     );
-    return { report, chart, chartFilename: chartFilename(req) };
+    return { report, program: source.name, chart, chartFilename: chartFilename(req) };
   }
 }

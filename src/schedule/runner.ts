@@ -2,6 +2,7 @@ import { backOff } from 'exponential-backoff';
 import { ProgramUnavailableError, type ProgramDirectory } from '../apps/directory';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
+import type { Language } from '../i18n';
 import { awaitsData, reportTitle } from '../reports/model';
 import { QueueClosedError } from '../reports/queue';
 import type { ReportService } from '../reports/service';
@@ -46,6 +47,8 @@ export interface RunnerDeps {
   now?: () => number;
   /** Told of every finished attempt, for metrics and tests. */
   onOutcome?: (o: RunOutcome, s: Schedule) => void;
+  /** The channel's language (`/wxa lang`); English without. */
+  languageOf?: (channel: string) => Promise<Language>;
 }
 
 class NoDataYet extends Error {}
@@ -200,6 +203,11 @@ export class ScheduleRunner {
     setTimeout(attempt, delay).unref();
   }
 
+  /** A store that cannot say the language does not stop the run: it goes out in English. */
+  private async languageOf(channel: string): Promise<Language> {
+    return (await this.d.languageOf?.(channel).catch(() => undefined)) ?? 'en';
+  }
+
   private async attempt(s: Schedule, period: Period, run: RunRecord, log: Logger): Promise<RunOutcome> {
     const { store, owner, settings } = this.d;
     const key = run.key;
@@ -218,7 +226,7 @@ export class ScheduleRunner {
         };
         await this.d.reports.run(
           found.program,
-          { kind: reportKind(s.report), period, notes: [] },
+          { kind: reportKind(s.report), period, notes: [], language: await this.languageOf(s.channel) },
           async (r) => {
             if (awaitsData(r.report)) throw new NoDataYet();
             await this.d.delivery.deliver(s.channel, r, { done: delivered, onPart });

@@ -10,7 +10,12 @@ import type { ScheduleService } from '../schedule/service';
 import { slackClientOptions } from './client';
 import { slackErrorCode } from './errors';
 import { createHttpFront, receivedAt, type Readiness } from './http';
-import { registerListeners } from './listeners';
+import { randomUUID } from 'node:crypto';
+import type { Language } from '../i18n';
+import { ChannelSettings } from '../store/channel-settings';
+import type { Store } from '../store/types';
+import { CLICK_WINDOW_MS } from './listeners/actions';
+import { type CommandDeps, registerListeners } from './listeners';
 import { boltLogger } from './logger';
 import { SocketConnection, type SocketReconnectOptions, type SocketState } from './socket';
 import { InFlight } from '../util/in-flight';
@@ -28,6 +33,8 @@ export interface BotOptions {
   stillWorkingMs?: number;
   /** Socket Mode reconnect backoff (tests shorten it). */
   socketReconnect?: SocketReconnectOptions;
+  /** Channel settings (language) and the click locks live here; without it, English and no click dedup. */
+  store?: Store;
 }
 
 export interface Bot {
@@ -76,6 +83,15 @@ function botAuthorization(
   return async (source) => ({ isEnterpriseInstall: source?.isEnterpriseInstall, botToken: token, ...(await check()) });
 }
 
+/** Per-channel language, and one claim per clicked target across instances (a lock left to expire). */
+function clickDeps(store: Store, language: Language): Pick<CommandDeps, 'settings' | 'claimClick'> {
+  return {
+    settings: new ChannelSettings(store, language),
+    // A fresh owner per click: a lock is re-entrant for its owner, and two clicks here must not share one.
+    claimClick: (key) => store.tryLock(key, randomUUID(), CLICK_WINDOW_MS),
+  };
+}
+
 export function createBot(o: BotOptions): Bot {
   const { config: c, logger } = o;
   const socketMode = Boolean(c.SLACK_APP_TOKEN);
@@ -122,6 +138,7 @@ export function createBot(o: BotOptions): Bot {
     now: o.now ?? (() => new Date()),
     inFlight,
     stillWorkingMs: o.stillWorkingMs ?? 8_000,
+    ...(o.store ? clickDeps(o.store, c.REPORT_LANGUAGE) : {}),
   });
   app.error(async (e) => {
     logger.error({ err: e.message }, 'unhandled Bolt error');

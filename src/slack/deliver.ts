@@ -2,6 +2,8 @@ import type { WebClient } from '@slack/web-api';
 import type { ProducedReport } from '../reports/service';
 import type { DeliveredParts } from '../store/types';
 import { chartAltText, chartTitle, renderMessage } from './blocks';
+import { MAX_BLOCKS } from './limits';
+import { reportActions } from './report-actions';
 import { DeliveryError, slackErrorCode, slackProblem } from './errors';
 
 const NOT_MEMBER = new Set(['not_in_channel', 'channel_not_found']);
@@ -59,6 +61,10 @@ export interface DeliverOptions {
   onPart?: (delivered: DeliveredParts) => Promise<void>;
   /** IANA zone of the "Generated at" line (REPORT_TIMEZONE). */
   timezone?: string;
+  /** Post summary and chart in this thread (a button clicked under a report). */
+  threadTs?: string;
+  /** Buttons under the report (◀ Previous, Next ▶, other granularities and reports); off for the CLI. */
+  buttons?: boolean;
 }
 
 /**
@@ -75,12 +81,15 @@ export async function deliverReport(
   let ts = o.done?.ts;
   if (ts === undefined) {
     const message = renderMessage(r.report, { generatedAt: new Date(), timezone: o.timezone ?? 'Asia/Shanghai' });
+    const actions = o.buttons === false ? undefined : reportActions(r.report, r.program, new Date());
+    const blocks = actions ? [...message.blocks.slice(0, MAX_BLOCKS - 1), actions] : message.blocks;
+    const thread = o.threadTs ? { thread_ts: o.threadTs } : {};
     const posted = await asMember(
       client,
       channel,
       counted(
         'chat.postMessage',
-        () => client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false }),
+        () => client.chat.postMessage({ channel, text: message.text, blocks, unfurl_links: false, unfurl_media: false, ...thread }),
         onError,
       ),
     );
@@ -93,14 +102,12 @@ export async function deliverReport(
     channel,
     counted(
       'files.uploadV2',
-      () =>
-        client.filesUploadV2({
-          channel_id: channel,
-          file: r.chart,
-          filename: r.chartFilename,
-          title: chartTitle(r.report),
-          alt_text: chartAltText(r.report),
-        }),
+      () => {
+        const file = { file: r.chart, filename: r.chartFilename, title: chartTitle(r.report), alt_text: chartAltText(r.report) };
+        return client.filesUploadV2(
+          o.threadTs ? { channel_id: channel, thread_ts: o.threadTs, ...file } : { channel_id: channel, ...file },
+        );
+      },
       onError,
     ),
   ).catch((e: unknown) => {

@@ -119,6 +119,35 @@ describe('Socket Mode', () => {
     expect(ready.checks.slack_socket).toBe('ok');
   });
 
+  test('a button under a report, clicked over the socket (an interactive envelope), posts in the report’s thread', async () => {
+    const h = await start();
+    await connected(h);
+    await retain(h, '2017-03-06');
+    const blocks = slack.callsTo('chat.postMessage')[0].args.blocks as {
+      type: string;
+      elements?: { action_id: string; value?: string }[];
+    }[];
+    const prev = blocks.find((b) => b.type === 'actions')?.elements?.find((e) => e.action_id === 'wxa_nav_prev');
+    expect(prev?.value).toBeDefined();
+    const id = socket.sendEnvelope('interactive', {
+      type: 'block_actions',
+      team: { id: 'T0DOUBLE', domain: 'double' },
+      user: { id: 'U0GROWTH', username: 'growth', team_id: 'T0DOUBLE' },
+      api_app_id: 'A0WXA',
+      container: { type: 'message', message_ts: '1489000000.000100', channel_id: 'C0REPORTS', is_ephemeral: false },
+      trigger_id: '1.2.3',
+      channel: { id: 'C0REPORTS', name: 'reports' },
+      message: { type: 'message', ts: '1489000000.000100', text: 'report' },
+      response_url: slack.responseUrl(),
+      actions: [{ type: 'button', action_id: 'wxa_nav_prev', block_id: 'wxa_nav', value: prev?.value, action_ts: '1' }],
+    });
+    await socket.waitForAck(id);
+    await slack.waitFor(() => slack.callsTo('files.completeUploadExternal').length === 2);
+    const reply = slack.callsTo('chat.postMessage')[1];
+    expect(reply.args.thread_ts).toBe('1489000000.000100');
+    expect(JSON.stringify(reply.args.blocks)).toContain('2017-02-27 – 2017-03-05');
+  });
+
   test('link dropped, then apps.connections.open answers 500 (more than 4 times) and resets: stays up, not ready, reconnects by itself', async () => {
     const h = await start();
     await connected(h);

@@ -38,4 +38,14 @@ describe('manifest.yml', () => {
     expect(manifest.features.bot_user).toBeDefined();
     expect(manifest.settings.socket_mode_enabled).toBe(true);
   });
+
+  test('declares interactivity (report buttons, the schedule form), the Home tab and its event', () => {
+    const m = manifest as unknown as {
+      features: { app_home?: { home_tab_enabled?: boolean } };
+      settings: { interactivity?: { is_enabled?: boolean }; event_subscriptions?: { bot_events?: string[] } };
+    };
+    expect(m.settings.interactivity?.is_enabled).toBe(true);
+    expect(m.features.app_home?.home_tab_enabled).toBe(true);
+    expect(m.settings.event_subscriptions?.bot_events).toEqual(['app_home_opened']);
+  });
 });

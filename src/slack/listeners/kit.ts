@@ -4,6 +4,7 @@ import type { Logger } from '../../log';
 import type { Metrics } from '../../metrics';
 import type { ReportService } from '../../reports/service';
 import type { ScheduleService } from '../../schedule/service';
+import type { ChannelSettings } from '../../store/channel-settings';
 import type { InFlight } from '../../util/in-flight';
 import type { AccessLists } from '../access';
 import { errorText } from '../../util/error-text';
@@ -24,6 +25,10 @@ export interface CommandDeps {
   schedules?: ScheduleService;
   /** After this long without a result, tell the user it is still coming. */
   stillWorkingMs: number;
+  /** Per-channel settings (the language); English everywhere without. */
+  settings?: ChannelSettings;
+  /** Takes a click's key for CLICK_WINDOW_MS if nobody has (across instances); without it every click runs. */
+  claimClick?: (key: string) => Promise<boolean>;
 }
 
 export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;

@@ -1,4 +1,5 @@
 import type { RespondArguments } from '@slack/bolt';
+import { translator } from '../../i18n';
 import { reportTitle } from '../../reports/model';
 import type { ReportRequest } from '../../reports/model';
 import { deliverReport } from '../deliver';
@@ -10,7 +11,7 @@ import { errorText } from '../../util/error-text';
 
 /** `/retain` and `/visits`: ack at once, then the report through the ReportService into the channel. */
 export async function handleReport(
-  request: ReportRequest,
+  typed: ReportRequest,
   requestedApp: string | undefined,
   { command, respond, client }: CommandArgs,
   deps: CommandDeps,
@@ -25,8 +26,14 @@ export async function handleReport(
     return;
   }
   const app = resolved.program;
-  const note = request.notes.length ? ` ${request.notes.map(noteText).join(' ')}` : '';
-  await ack(ephemeral(`:hourglass_flowing_sand: Preparing the ${reportTitle(request).toLowerCase()} for ${app.displayName}.${note}`));
+  const language = deps.settings ? await beforeAck(deps.settings.language(command.channel_id)) : undefined;
+  const request: ReportRequest = language ? { ...typed, language } : typed;
+  const lang = request.language ?? 'en';
+  const t = translator(lang);
+  const note = request.notes.length ? ` ${request.notes.map((n) => noteText(n, lang)).join(' ')}` : '';
+  // The title's first letter lowered for English ("Preparing the weekly retention…"); Chinese has no case.
+  const title = lang === 'en' ? reportTitle(request).toLowerCase() : reportTitle(request);
+  await ack(ephemeral(`${t('report.preparing', { title, app: app.displayName })}${note}`));
   audit('accepted', { app: app.name, period: request.period });
 
   // The work runs after the ack; however slow WeChat is, Slack already has its answer.
@@ -36,10 +43,10 @@ export async function handleReport(
     const still = setTimeout(() => {
       const text =
         phase === 'queued'
-          ? `:hourglass: Busy: your report is in the queue (${deps.reports.queue.waiting || 1} waiting). It will follow.`
+          ? t('report.queued', { count: deps.reports.queue.waiting || 1 })
           : phase === 'preparing'
-            ? ':hourglass: Still working: WeChat is answering slowly. The report will follow, or I will tell you what went wrong.'
-            : ':hourglass: Still working: the report is ready but Slack is answering slowly (it may be rate-limiting the bot). It will follow, or I will tell you what went wrong.';
+            ? t('report.slow_wechat')
+            : t('report.slow_slack');
       void respond({ ...ephemeral(text), replace_original: false } as RespondArguments).catch(() => undefined);
     }, deps.stillWorkingMs);
     let outcome = 'posted';

@@ -1,0 +1,48 @@
+import { startHarness, type Harness } from '../helpers/harness';
+
+// A channel's language, chosen by an admin with /wxa lang: its reports (text, buttons, chart) and
+// the replies there follow it; other channels keep REPORT_LANGUAGE.
+
+describe('/wxa lang', () => {
+  let h: Harness;
+  afterEach(() => h.close());
+
+  test('an admin switches a channel to Chinese: its reports come in Chinese, other channels stay English', async () => {
+    h = await startHarness({ SLACK_ADMIN_USERS: 'U0ADMIN' });
+    h.slack.members.add('C0OTHER');
+    const set = await h.command('/wxa', 'lang zh', { user: 'U0ADMIN' });
+    expect(String(set.json?.text)).toContain('简体中文');
+    const current = await h.command('/wxa', 'lang');
+    expect(String(current.json?.text)).toContain('简体中文');
+
+    await h.command('/retain', 'weekly 2017-03-06');
+    await h.slack.waitFor(() => h.slack.callsTo('files.completeUploadExternal').length === 1);
+    const zh = h.slack.callsTo('chat.postMessage')[0];
+    expect(String(zh.args.text)).toContain('每周留存 · 2017年3月6日–12日');
+    expect(JSON.stringify(zh.args.blocks)).toContain('◀ 上一期');
+
+    await h.command('/retain', 'weekly 2017-03-06', { channel: 'C0OTHER' });
+    await h.slack.waitFor(() => h.slack.callsTo('files.completeUploadExternal').length === 2);
+    const en = h.slack.callsTo('chat.postMessage')[1];
+    expect(String(en.args.text)).toContain('Weekly retention · 2017-03-06 – 2017-03-12');
+    // The two charts differ: the Chinese one has Chinese words.
+    expect(Buffer.compare(h.slack.uploads[0].bytes, h.slack.uploads[1].bytes)).not.toBe(0);
+  });
+
+  test('only admins choose; an unknown language gets the usage; nothing changes', async () => {
+    h = await startHarness({ SLACK_ADMIN_USERS: 'U0ADMIN' });
+    const refused = await h.command('/wxa', 'lang zh', { user: 'U0RANDOM' });
+    expect(String(refused.json?.text)).toMatch(/admin/i);
+    const bad = await h.command('/wxa', 'lang fr', { user: 'U0ADMIN' });
+    expect(String(bad.json?.text)).toMatch(/Usage: `\/wxa lang zh`/);
+    const current = await h.command('/wxa', 'lang');
+    expect(String(current.json?.text)).toMatch(/in English/);
+  });
+
+  test('REPORT_LANGUAGE=zh: a channel nobody set gets Chinese', async () => {
+    h = await startHarness({ REPORT_LANGUAGE: 'zh' });
+    await h.command('/visits', 'daily 2017-03-13');
+    await h.slack.waitFor(() => h.slack.callsTo('files.completeUploadExternal').length === 1);
+    expect(String(h.slack.callsTo('chat.postMessage')[0].args.text)).toContain('2017年3月13日');
+  });
+});
