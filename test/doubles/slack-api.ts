@@ -31,6 +31,11 @@ export class SlackDouble {
   readonly responses: { id: string; body: Record<string, unknown> }[] = [];
   /** Channels the bot is a member of. Public channels start with C; the bot may join them. */
   readonly members = new Set<string>();
+  /**
+   * The channels each user is in, for users.conversations. A user not listed is in the channels the
+   * bot is a member of.
+   */
+  readonly userChannels = new Map<string, string[]>();
   /** response_url ids that answer 404, as Slack does after 30 minutes or 5 uses. */
   readonly expiredResponses = new Set<string>();
   private readonly events = new EventEmitter();
@@ -180,6 +185,32 @@ export class SlackDouble {
       case 'chat.postMessage':
         if (!this.isMember(channel)) return { ok: false, error: 'not_in_channel' };
         return { ok: true, channel, ts: `${Date.now() / 1000}`, message: { text: a.text } };
+      case 'chat.postEphemeral':
+        if (!this.isMember(channel)) return { ok: false, error: 'not_in_channel' };
+        return { ok: true, message_ts: `${Date.now() / 1000}` };
+      case 'views.open':
+      case 'views.push':
+        // A trigger_id is good for one view within 3 s; the double only checks there is one.
+        if (!a.trigger_id) return { ok: false, error: 'invalid_arguments' };
+        return { ok: true, view: this.viewAnswer(a.view) };
+      case 'views.update':
+        if (!a.view_id && !a.external_id) return { ok: false, error: 'invalid_arguments' };
+        return { ok: true, view: this.viewAnswer(a.view) };
+      case 'views.publish':
+        if (!a.user_id) return { ok: false, error: 'invalid_arguments' };
+        return { ok: true, view: this.viewAnswer(a.view) };
+      case 'users.conversations': {
+        const all = this.userChannels.get(String(a.user ?? '')) ?? [...this.members];
+        const limit = Math.min(Math.max(Number(a.limit) || 100, 1), 1000);
+        const from = Number(a.cursor || 0);
+        const page = all.slice(from, from + limit);
+        const next = from + limit < all.length ? String(from + limit) : '';
+        return {
+          ok: true,
+          channels: page.map((id) => ({ id, is_channel: id.startsWith('C'), is_private: id.startsWith('G') })),
+          response_metadata: { next_cursor: next },
+        };
+      }
       case 'conversations.join':
         if (!channel.startsWith('C')) return { ok: false, error: 'method_not_supported_for_channel_type' };
         this.members.add(channel);
@@ -204,6 +235,11 @@ export class SlackDouble {
       default:
         return { ok: false, error: 'unknown_method' };
     }
+  }
+
+  private viewAnswer(view: unknown): Record<string, unknown> {
+    const v = view && typeof view === 'object' ? (view as Record<string, unknown>) : {};
+    return { ...v, id: `V${String(this.nextId++).padStart(6, '0')}` };
   }
 
   private async upload(fileId: string, req: http.IncomingMessage, raw: Buffer, res: http.ServerResponse): Promise<void> {

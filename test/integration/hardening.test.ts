@@ -189,7 +189,7 @@ describe('what users are told', () => {
   test('/wxa schedule list shows only the schedules of this channel', async () => {
     h = await startHarness({ SLACK_ADMIN_USERS: 'U0ADMIN' });
     h.slack.members.add('C0OTHER');
-    const added = await h.command('/wxa', 'schedule add', { user: 'U0ADMIN', channel: 'C0OTHER' });
+    const added = await h.command('/wxa', 'schedule add weekly', { user: 'U0ADMIN', channel: 'C0OTHER' });
     expect(String(added.json?.text)).toMatch(/Scheduled `(s[0-9a-f]+)`/);
     const id = /Scheduled `(s[0-9a-f]+)`/.exec(String(added.json?.text))?.[1] ?? 'missing';
     const here = await h.command('/wxa', 'schedule list', { channel: 'C0REPORTS' });

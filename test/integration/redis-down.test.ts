@@ -28,7 +28,7 @@ describeRedis('commands while Redis is down', () => {
       expect(String(r.json?.text)).toMatch(/storage is unavailable right now/);
       expect(String(r.json?.text)).toMatch(/reference `[0-9a-f-]{36}`/);
     }
-    const added = await h.command('/wxa', 'schedule add', { user: 'U0ADMIN' });
+    const added = await h.command('/wxa', 'schedule add weekly', { user: 'U0ADMIN' });
     expect(String(added.json?.text)).toMatch(/can't confirm the change/);
     expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);
 

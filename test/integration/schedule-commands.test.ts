@@ -28,7 +28,7 @@ describe('/wxa schedule, embedded mode (SQLite + croner)', () => {
 
   test('only admins change schedules; anyone may list; bad input stores nothing', async () => {
     const h = await start();
-    const refused = await h.command('/wxa', 'schedule add', { user: 'U0RANDOM' });
+    const refused = await h.command('/wxa', 'schedule add weekly', { user: 'U0RANDOM' });
     expect(refused.json?.response_type).toBe('ephemeral');
     expect(String(refused.json?.text)).toMatch(/Only the bot's admins/);
     for (const bad of [
@@ -47,7 +47,7 @@ describe('/wxa schedule, embedded mode (SQLite + croner)', () => {
 
   test('add with defaults confirms the next fire time in the schedule zone; remove; run posts now', async () => {
     const h = await start();
-    const added = await h.command('/wxa', 'schedule add', { user: ADMIN });
+    const added = await h.command('/wxa', 'schedule add weekly', { user: ADMIN });
     expect(String(added.json?.text)).toMatch(
       /Scheduled `s[0-9a-f]{6}`: weekly digest, Mondays at 10:00 Asia\/Shanghai, in <#C0REPORTS>\. Next: \d{4}-\d\d-\d\d 10:00 \(Mon\) Asia\/Shanghai/,
     );

@@ -5,7 +5,11 @@ import { accessRefusal } from '../access';
 import { StorageUnavailableError, userMessage } from '../errors';
 import { extractApp, interpretCommand } from '../interpret';
 import { type CommandArgs, type CommandDeps, commandKit, ephemeral } from './kit';
+import { handleLanguage } from './lang';
 import { handlePrograms } from './programs';
+import { registerReportActions } from './actions';
+import { registerHome } from './home';
+import { registerScheduleForm } from './schedule-form';
 import { handleReport } from './report';
 import { handleSchedule } from './schedule';
 import { errorText } from '../../util/error-text';
@@ -16,6 +20,9 @@ export const COMMANDS = ['/retain', '/visits', '/wxa'] as const;
 
 /** Every listener is registered from here. */
 export function registerListeners(app: App, deps: CommandDeps): void {
+  registerReportActions(app, deps);
+  registerScheduleForm(app, deps);
+  registerHome(app, deps);
   for (const name of COMMANDS) {
     app.command(name, (args) => {
       const requestId = randomUUID();
@@ -74,5 +81,6 @@ async function dispatch(args: CommandArgs, deps: CommandDeps, requestId: string)
   }
   if (what.type === 'schedule') return handleSchedule(what.words, requestedApp, args, deps, kit);
   if (what.type === 'app') return handlePrograms(what.words, args, deps, kit);
+  if (what.type === 'lang') return handleLanguage(what.words, args, deps, kit);
   return handleReport(what.request, requestedApp, args, deps, kit);
 }

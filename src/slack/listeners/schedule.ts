@@ -2,18 +2,27 @@ import type { RespondArguments } from '@slack/bolt';
 import type { ScheduleReply } from '../../schedule/service';
 import { StorageUnavailableError, userMessage } from '../errors';
 import { scheduleAnswerText } from '../schedule-words';
+import { openScheduleForm } from './schedule-form';
 import { beforeAck, type CommandArgs, type CommandDeps, type CommandKit, ephemeral } from './kit';
 import { errorText } from '../../util/error-text';
 
 export async function handleSchedule(
   words: string[],
   app: string | undefined,
-  { command, respond }: CommandArgs,
+  { command, respond, ack, client }: CommandArgs,
   deps: CommandDeps,
   h: CommandKit,
 ): Promise<void> {
   if (!deps.schedules) {
     await h.ack(ephemeral('Scheduling is not enabled on this bot.'));
+    return;
+  }
+  if ((words[0] ?? '').toLowerCase() === 'add' && words.length === 1) {
+    // No words: the form. The trigger_id lasts 3 s, so the empty ack goes first.
+    await ack();
+    await openScheduleForm(client, command.trigger_id, command.user_id, command.channel_id, deps, app);
+    h.count('form');
+    h.audit('form');
     return;
   }
   let reply: ScheduleReply;
