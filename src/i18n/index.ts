@@ -3,6 +3,7 @@ import * as actions from './catalog/actions';
 import * as charts from './catalog/charts';
 import * as common from './catalog/common';
 import * as messages from './catalog/messages';
+import * as replies from './catalog/replies';
 
 // Every word users read, in English and Chinese, from message catalogues (i18next; keys are typed,
 // and each catalogue's zh must have exactly its en keys). Plurals use i18next's _one/_other keys.
@@ -15,7 +16,7 @@ export function isLanguage(s: string): s is Language {
 }
 
 /** Every catalogue, merged. A new area of the product adds its file here. */
-const CATALOGUES = [common, actions, charts, messages];
+const CATALOGUES = [common, actions, charts, messages, replies];
 
 export const EN = Object.assign({}, ...CATALOGUES.map((c) => c.en)) as Record<string, string>;
 export const ZH = Object.assign({}, ...CATALOGUES.map((c) => c.zh)) as Record<string, string>;

@@ -262,7 +262,9 @@ export class ScheduleRunner {
           log.info({ outcome: 'waiting_data', retryAt }, 'data not ready; will retry');
           return { outcome: 'waiting_data', key, retryAt };
         }
-        await this.notice(s, { kind: 'not_ready', scheduleId: s.id, title, range: formatRange(period), hours }, log);
+        // The title in the channel's language, like the notice around it.
+        const noticeTitle = reportTitle({ kind: reportKind(s.report), period, language: await this.languageOf(s.channel) });
+        await this.notice(s, { kind: 'not_ready', scheduleId: s.id, title: noticeTitle, range: formatRange(period), hours }, log);
         await this.record(
           key,
           { state: 'not_ready_notice', detail: 'WeChat data was still not ready; posted a notice', leaseUntil: 0 },
@@ -325,7 +327,7 @@ export class ScheduleRunner {
 
   private async notice(s: Schedule, n: RunNotice, log: Logger): Promise<void> {
     try {
-      await this.d.delivery.notice(s.channel, n);
+      await this.d.delivery.notice(s.channel, n, await this.languageOf(s.channel));
     } catch (e) {
       log.warn({ err: errorText(e) }, 'could not post the notice either');
     }

@@ -1,3 +1,4 @@
+import type { Language } from '../i18n';
 import type { ProducedReport } from '../reports/service';
 import type { DeliveredParts, Schedule } from '../store/types';
 
@@ -25,7 +26,8 @@ export interface ScheduledDelivery {
     produced: ProducedReport,
     o: { done: DeliveredParts; onPart: (d: DeliveredParts) => Promise<void> },
   ): Promise<void>;
-  notice(channel: string, n: RunNotice): Promise<void>;
+  /** Tells the channel, in its language (English when not given). */
+  notice(channel: string, n: RunNotice, lang?: Language): Promise<void>;
   /** A failure in one line for the run log (`/wxa schedule list` shows it). */
   describe(e: unknown, ref: string): string;
   /** True when trying again cannot help (Slack refuses the bot token). */

@@ -138,6 +138,7 @@ export function createBot(o: BotOptions): Bot {
     now: o.now ?? (() => new Date()),
     inFlight,
     stillWorkingMs: o.stillWorkingMs ?? 8_000,
+    language: c.REPORT_LANGUAGE,
     ...(o.store ? clickDeps(o.store, c.REPORT_LANGUAGE) : {}),
   });
   app.error(async (e) => {

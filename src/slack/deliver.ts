@@ -5,11 +5,22 @@ import { chartAltText, chartTitle, renderMessage } from './blocks';
 import { MAX_BLOCKS } from './limits';
 import { reportActions } from './report-actions';
 import { DeliveryError, slackErrorCode, slackProblem } from './errors';
+import { type Language, LANGUAGES, translator } from '../i18n';
 
 const NOT_MEMBER = new Set(['not_in_channel', 'channel_not_found']);
 
-function inviteMessage(): string {
-  return "I'm not a member of this channel, so I can't post the report here. Type `/invite @WeChat Analytics` in the channel, then run the command again.";
+/** A delivery failure's words in every language (the reader's is picked when it is shown). */
+function inEvery(words: (lang: Language) => string): Partial<Record<Language, string>> {
+  return Object.fromEntries(LANGUAGES.map((l) => [l, words(l)]));
+}
+
+function notMember(): DeliveryError {
+  return new DeliveryError(
+    'not_in_channel',
+    translator('en')('error.invite'),
+    undefined,
+    inEvery((l) => translator(l)('error.invite')),
+  );
 }
 
 /** Joins a public channel; for private channels and DMs only an /invite helps. */
@@ -17,7 +28,7 @@ async function join(client: WebClient, channel: string): Promise<void> {
   try {
     await client.conversations.join({ channel });
   } catch {
-    throw new DeliveryError('not_in_channel', inviteMessage());
+    throw notMember();
   }
 }
 
@@ -32,7 +43,7 @@ async function asMember<T>(client: WebClient, channel: string, call: () => Promi
     try {
       return await call();
     } catch (again) {
-      if (NOT_MEMBER.has(slackErrorCode(again) ?? '')) throw new DeliveryError('not_in_channel', inviteMessage());
+      if (NOT_MEMBER.has(slackErrorCode(again) ?? '')) throw notMember();
       throw again;
     }
   }
@@ -112,12 +123,15 @@ export async function deliverReport(
     ),
   ).catch((e: unknown) => {
     if (e instanceof DeliveryError) throw e;
-    const slack = slackProblem(e);
-    throw new DeliveryError(
-      'upload_failed',
-      `The summary is posted, but the chart could not be uploaded: ${slack?.reason ?? 'the upload failed'}. ${slack?.auth ? slack.action : 'Run the command again in a minute to get the chart.'}`,
-      e,
-    );
+    const words = (lang: Language) => {
+      const t = translator(lang);
+      const slack = slackProblem(e, lang);
+      return t('error.upload', {
+        reason: slack?.reason ?? t('error.upload.failed'),
+        action: slack?.auth ? slack.action : t('error.upload.again'),
+      });
+    };
+    throw new DeliveryError('upload_failed', words('en'), e, inEvery(words));
   });
   const fileIds: string[] = [];
   for (const completion of (uploaded as { files?: { files?: { id?: string }[] }[] }).files ?? []) {

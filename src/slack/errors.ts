@@ -4,6 +4,8 @@ import { redact } from '../log';
 import { escapeMrkdwn } from './text';
 import { WeChatError } from '../wechat/errors';
 import { programProblem } from './replies';
+import { type Language, translator } from '../i18n';
+import { wechatWords } from './wechat-words';
 
 /** The Slack Web API error code (e.g. "not_in_channel") of a failed call, if it was one. */
 export function slackErrorCode(e: unknown): string | undefined {
@@ -20,8 +22,15 @@ export class DeliveryError extends Error {
     message: string,
     /** The Slack error behind it, if any. */
     readonly slackCause?: unknown,
+    /** The message in other languages (mrkdwn, escaped like `message`); English is `message`. */
+    readonly texts: Partial<Record<Language, string>> = {},
   ) {
     super(message);
+  }
+
+  /** The message in `lang`, or the English one. */
+  text(lang: Language): string {
+    return this.texts[lang] ?? this.message;
   }
 }
 
@@ -33,25 +42,18 @@ export interface SlackProblem {
   auth: boolean;
 }
 
-export function slackProblem(e: unknown): SlackProblem | undefined {
+export function slackProblem(e: unknown, lang: Language = 'en'): SlackProblem | undefined {
+  const t = translator(lang);
   const code = slackErrorCode(e);
   if (code && SLACK_AUTH_ERRORS.has(code)) {
-    return {
-      reason: `Slack no longer accepts the bot's token (\`${escapeMrkdwn(code)}\`)`,
-      action: "The bot's admin must reinstall the app or update SLACK_BOT_TOKEN; running the command again will not help.",
-      auth: true,
-    };
+    return { reason: t('error.slack.auth', { code: escapeMrkdwn(code) }), action: t('error.slack.auth.action'), auth: true };
   }
-  if (isSlackRateLimited(e))
-    return { reason: 'Slack is rate-limiting the bot right now', action: 'Wait a minute and run the command again.', auth: false };
-  if (code) return { reason: `Slack refused it (\`${escapeMrkdwn(code.slice(0, 60))}\`)`, action: 'Try again in a minute.', auth: false };
+  if (isSlackRateLimited(e)) return { reason: t('error.slack.rateLimited'), action: t('error.slack.rateLimited.action'), auth: false };
+  if (code)
+    return { reason: t('error.slack.refused', { code: escapeMrkdwn(code.slice(0, 60)) }), action: t('error.slack.retry'), auth: false };
   const kind = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
   if (kind === 'slack_webapi_http_error' || kind === 'slack_webapi_request_error') {
-    return {
-      reason: 'Slack did not answer properly (an HTTP error or a broken connection)',
-      action: 'Try again in a minute.',
-      auth: false,
-    };
+    return { reason: t('error.slack.http'), action: t('error.slack.retry'), auth: false };
   }
   return undefined;
 }
@@ -91,24 +93,23 @@ export function isSlackRateLimited(e: unknown): boolean {
 }
 
 /** Words for the person who asked: what went wrong, whose side, what to do. Never a secret. */
-export function userMessage(e: unknown, requestId: string): string {
+export function userMessage(e: unknown, requestId: string, lang: Language = 'en'): string {
+  const t = translator(lang);
+  const warn = (text: string) => t('error.prefix', { text });
   // WeChat's errmsg and the token service's text ride inside WeChatError messages: escaped, so an
   // upstream `<!channel>` or `<https://x|y>` is shown as text, never a ping or a disguised link.
-  if (e instanceof WeChatError) return `:warning: ${escapeMrkdwn(redact(e.message))}`;
-  if (e instanceof DeliveryError || e instanceof QueueClosedError) return redact(`:warning: ${e.message}`);
-  if (e instanceof ProgramUnavailableError) return `:warning: ${programProblem(e.problem)}`;
-  if (e instanceof JobTimeoutError) {
-    return `:warning: Preparing the report took longer than ${Math.round(e.ms / 1000)} s (WeChat answering slowly?), so I stopped and posted nothing. Try again in a few minutes.`;
-  }
+  if (e instanceof WeChatError) return warn(escapeMrkdwn(redact(wechatWords(e, lang))));
+  if (e instanceof DeliveryError) return redact(warn(e.text(lang)));
+  if (e instanceof QueueClosedError) return redact(warn(lang === 'en' ? e.message : t('error.queueClosed')));
+  if (e instanceof ProgramUnavailableError) return warn(programProblem(e.problem, lang));
+  if (e instanceof JobTimeoutError) return t('error.timeout', { seconds: Math.round(e.ms / 1000) });
   if (e instanceof StorageUnavailableError) {
-    const done = e.maybeChanged ? "so I can't confirm the change: check in a minute whether it took effect" : 'so nothing was done';
-    return `:warning: The bot's storage is unavailable right now, ${done}. Try again in a minute; if it persists, tell the bot's admin (the bot's /readyz says what is wrong; reference \`${requestId}\`).`;
+    const done = e.maybeChanged ? t('error.storage.maybeChanged') : t('error.storage.nothingDone');
+    return t('error.storage', { done, ref: requestId });
   }
   const code = slackErrorCode(e);
-  const slack = slackProblem(e);
-  if (slack?.auth || isSlackRateLimited(e)) return `:warning: ${slack?.reason}, so the report could not be posted. ${slack?.action}`;
-  if (code) {
-    return `:warning: Slack refused to post the report (\`${escapeMrkdwn(code.slice(0, 60))}\`). Try again in a minute; if it keeps failing, give the bot's admin this reference: \`${requestId}\`.`;
-  }
-  return `:warning: Something went wrong while preparing the report. Try again in a minute; if it keeps failing, give the bot's admin this reference: \`${requestId}\`.`;
+  const slack = slackProblem(e, lang);
+  if (slack?.auth || isSlackRateLimited(e)) return t('error.slack.notPosted', { reason: slack?.reason ?? '', action: slack?.action ?? '' });
+  if (code) return t('error.slack.refusedPost', { code: escapeMrkdwn(code.slice(0, 60)), ref: requestId });
+  return t('error.unknown', { ref: requestId });
 }

@@ -36,27 +36,27 @@ export function helpText(lang: Language = 'en'): string {
  * Reads a command the way Slack delivers it (`/retain` + "weekly 2017-03-06"); the CLI passes
  * the same words. Never throws and never calls WeChat.
  */
-export function interpretCommand(command: string, text: string, now: Date): Interpretation {
+export function interpretCommand(command: string, text: string, now: Date, lang: Language = 'en'): Interpretation {
   const name = command.replace(/^\//, '').toLowerCase();
   if (name === 'retain' && /^cohorts?\b/i.test(text.trim()))
-    return interpretCommand('cohorts', text.trim().replace(/^cohorts?\s*/i, ''), now);
+    return interpretCommand('cohorts', text.trim().replace(/^cohorts?\s*/i, ''), now, lang);
   if (isReportKind(name)) {
     const parsed = parseReportText(name, text, now);
     return parsed.ok
       ? { type: 'report', request: parsed.request }
-      : { type: 'reply', text: `${requestProblem(parsed.problem)}\n\n${usage(name)}`, isError: true };
+      : { type: 'reply', text: `${requestProblem(parsed.problem, lang)}\n\n${usage(name, lang)}`, isError: true };
   }
   if (name === 'wxa') {
     const [sub = '', ...rest] = text.trim().split(/\s+/);
     const lower = sub.toLowerCase();
-    if (lower === '' || lower === 'help') return { type: 'reply', text: helpText(), isError: false };
-    if (isReportKind(lower)) return interpretCommand(lower, rest.join(' '), now);
+    if (lower === '' || lower === 'help') return { type: 'reply', text: helpText(lang), isError: false };
+    if (isReportKind(lower)) return interpretCommand(lower, rest.join(' '), now, lang);
     if (lower === 'schedule' || lower === 'schedules') return { type: 'schedule', words: rest };
     if (lower === 'app' || lower === 'apps') return { type: 'app', words: rest };
     if (lower === 'lang' || lower === 'language') return { type: 'lang', words: rest };
-    return { type: 'reply', text: `${echo(sub)} is not a /wxa command.\n\n${helpText()}`, isError: true };
+    return { type: 'reply', text: `${translator(lang)('reply.notWxa', { given: echo(sub) })}\n\n${helpText(lang)}`, isError: true };
   }
-  return { type: 'reply', text: `${echo(command)} is not a command I know.\n\n${helpText()}`, isError: true };
+  return { type: 'reply', text: `${translator(lang)('reply.notCommand', { given: echo(command) })}\n\n${helpText(lang)}`, isError: true };
 }
 
 /** Takes `app:<name>` out of command text. */

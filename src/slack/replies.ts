@@ -1,24 +1,37 @@
 import type { ProgramProblem } from '../apps/directory';
+import { type Language, translator } from '../i18n';
 import { echo } from './text';
 
 /** Why no mini program could be chosen, in words for the person who asked. */
-export function programProblem(p: ProgramProblem): string {
+export function programProblem(p: ProgramProblem, lang: Language = 'en'): string {
+  const t = translator(lang);
   switch (p.reason) {
     case 'unknown':
-      return `There is no mini program called ${echo(p.name)}. Choose one of: ${p.choices.join(', ') || '(none in this channel)'}.`;
+      return t('reply.program.unknown', {
+        name: echo(p.name),
+        choices: p.choices.join(t('reply.list.sep')) || t('reply.program.noChoices'),
+      });
     case 'not_here':
-      return `The mini program \`${p.name}\` is not available in this channel.`;
+      return t('reply.program.notHere', { name: p.name });
     case 'none_here':
-      return 'No mini program is available in this channel. Ask an admin to add it to the channels of an app in WECHAT_APPS_FILE.';
+      return t('reply.program.noneHere');
     case 'ambiguous':
-      return `Several mini programs are available here: add \`app:&lt;name&gt;\` (${p.choices.map((c) => `\`app:${c}\``).join(', ')}), or have an admin set this channel's default with \`/wxa app default &lt;name&gt;\`.`;
+      return t('reply.program.ambiguous', { choices: p.choices.map((c) => `\`app:${c}\``).join(t('reply.list.sep')) });
   }
 }
 
-/** The refusal for what only SLACK_ADMIN_USERS may do (schedule changes, channel defaults). */
-export function adminOnly(what: string, adminsConfigured: boolean): string {
-  const how = adminsConfigured
-    ? 'Ask one of them to do it.'
-    : 'No admins are configured yet: set SLACK_ADMIN_USERS to a comma-separated list of Slack user ids.';
-  return `:no_entry: Only the bot's admins (SLACK_ADMIN_USERS) can ${what}. ${how}`;
+/** What only SLACK_ADMIN_USERS may do. */
+export type AdminAction = 'lang' | 'default' | 'add' | 'remove' | 'run';
+
+const ADMIN_ACTIONS: readonly string[] = ['lang', 'default', 'add', 'remove', 'run'];
+
+export function isAdminAction(s: string): s is AdminAction {
+  return ADMIN_ACTIONS.includes(s);
+}
+
+/** The refusal for what only SLACK_ADMIN_USERS may do (schedule changes, channel defaults, the language). */
+export function adminOnly(what: AdminAction, adminsConfigured: boolean, lang: Language = 'en'): string {
+  const t = translator(lang);
+  const how = adminsConfigured ? t('reply.admin.ask') : t('reply.admin.none');
+  return t('reply.admin', { what: t(`reply.admin.${what}`), how });
 }

@@ -1,90 +1,123 @@
-import type { RunRecord } from '../store/types';
+import type { RunRecord, Schedule } from '../store/types';
 import type { ScheduleAnswer } from '../schedule/service';
 import { formatInZone } from '../calendar/time-zone';
 import { describeWhen, type ScheduleSpecProblem } from '../schedule/spec';
-import { adminOnly, programProblem } from './replies';
+import { type Language, translator } from '../i18n';
+import { adminOnly, isAdminAction, programProblem } from './replies';
 import { echo } from './text';
 
-export function scheduleUsage(): string {
-  return [
-    '*Usage:* `/wxa schedule add [digest|summary|retain|visits] [daily|weekly|monthly] [at HH:MM] [on &lt;weekday&gt;] [tz &lt;IANA zone&gt;] [#channel]`',
-    '• Defaults: the weekly digest, Mondays at 10:00 Asia/Shanghai, in this channel (daily and monthly schedules post the summary). Monthly reports go out on the 1st; the digest is weekly or daily.',
-    '• `/wxa schedule list` · `/wxa schedule remove &lt;id&gt;` · `/wxa schedule run &lt;id&gt;` (post now)',
-    '• Example: `/wxa schedule add summary weekly at 09:30 on monday tz Europe/Berlin`',
-  ].join('\n');
+export function scheduleUsage(lang: Language = 'en'): string {
+  return translator(lang)('schedule.usage');
 }
 
-function lastOutcome(r: RunRecord | undefined, tz: string): string {
-  if (!r) return 'not run yet';
-  const when = formatInZone(new Date(r.updatedAt), tz);
-  const words: Record<RunRecord['state'], string> = {
-    running: 'running',
-    waiting_data: 'waiting for WeChat data',
-    retrying: 'summary posted, chart to be retried',
-    posted: 'posted',
-    not_ready_notice: 'data not ready, notice posted',
-    failed: 'failed',
-  };
-  return `${words[r.state]} ${when}${r.state === 'failed' && r.detail ? ` — ${r.detail}` : ''}`;
+/** "weekly digest" / "每周摘要". */
+export function scheduleWhat(s: Pick<Schedule, 'granularity' | 'report'>, lang: Language = 'en'): string {
+  const t = translator(lang);
+  return t('schedule.what', { granularity: t(`schedule.gran.${s.granularity}`), report: t(`schedule.report.${s.report}`) });
 }
 
-function specProblem(p: ScheduleSpecProblem): string {
-  const given = (g: string | undefined) => (g === undefined ? 'Nothing' : echo(g));
+/** "Mondays at 10:00 Asia/Shanghai" / "每周一 10:00（Asia/Shanghai）". */
+export function scheduleWhen(s: Schedule, lang: Language = 'en'): string {
+  if (lang === 'en') return describeWhen(s);
+  const t = translator(lang);
+  const o = { time: s.time, tz: s.timezone };
+  if (s.granularity === 'daily') return t('schedule.when.daily', o);
+  if (s.granularity === 'monthly') return t('schedule.when.monthly', o);
+  const day = Math.min(7, Math.max(1, s.weekday ?? 1)) as 1 | 2 | 3 | 4 | 5 | 6 | 7;
+  return t('schedule.when.weekly', { ...o, weekday: t(`schedule.weekday.${day}`) });
+}
+
+const SHORT_DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+/** A moment in a schedule's zone: "2017-03-13 10:00 (Mon) Asia/Shanghai", the weekday in `lang`. */
+export function momentIn(at: Date, tz: string, lang: Language = 'en'): string {
+  const text = formatInZone(at, tz);
+  if (lang === 'en') return text;
+  const t = translator(lang);
+  return text.replace(/ \((Mon|Tue|Wed|Thu|Fri|Sat|Sun)\) /, (_m, d: string) => {
+    const n = (SHORT_DAYS.indexOf(d) + 1) as 1 | 2 | 3 | 4 | 5 | 6 | 7;
+    return `（${t(`schedule.weekday.${n}`)}）`;
+  });
+}
+
+/** What a run did, in a few words ("posted"). */
+export function runStateWords(state: RunRecord['state'], lang: Language = 'en'): string {
+  return translator(lang)(`schedule.state.${state}`);
+}
+
+function lastOutcome(r: RunRecord | undefined, tz: string, lang: Language): string {
+  const t = translator(lang);
+  if (!r) return t('schedule.last.never');
+  const when = momentIn(new Date(r.updatedAt), tz, lang);
+  const detail = r.state === 'failed' && r.detail ? t('schedule.last.detail', { detail: r.detail }) : '';
+  return `${t('schedule.last', { state: runStateWords(r.state, lang), when })}${detail}`;
+}
+
+function specProblem(p: ScheduleSpecProblem, lang: Language): string {
+  const t = translator(lang);
+  const given = (g: string | undefined) => (g === undefined ? t('schedule.spec.nothing') : echo(g));
   switch (p.reason) {
     case 'bad_time':
-      return `${given(p.given)} after \`at\` is not a time. Use 24-hour HH:MM, e.g. 09:30.`;
     case 'bad_weekday':
-      return `${given(p.given)} after \`on\` is not a weekday. Use monday … sunday.`;
     case 'bad_zone':
-      return `${given(p.given)} after \`tz\` is not a time zone I know. Use an IANA name such as Asia/Shanghai or America/New_York.`;
+      return t(`schedule.spec.${p.reason}`, { given: given(p.given) });
     case 'plain_channel':
-      return `Pick the channel from Slack's autocomplete so I get its ID (${echo(p.given)} came as plain text).`;
     case 'unknown_word':
-      return `${echo(p.given)} is not something I understand in a schedule.`;
+      return t(`schedule.spec.${p.reason}`, { given: echo(p.given) });
     case 'weekday_not_weekly':
-      return '`on &lt;weekday&gt;` only applies to weekly schedules.';
     case 'digest_not_monthly':
-      return 'The digest is weekly or daily; for a monthly schedule choose summary, retain or visits.';
+      return t(`schedule.spec.${p.reason}`);
   }
 }
 
 /** The reply to a `/wxa schedule` command, in mrkdwn. */
-export function scheduleAnswerText(a: ScheduleAnswer): string {
+export function scheduleAnswerText(a: ScheduleAnswer, lang: Language = 'en'): string {
+  const t = translator(lang);
   switch (a.kind) {
     case 'usage':
-      return `${a.unknown !== undefined ? `${echo(a.unknown)} is not a schedule command.` : 'Which schedule command?'}\n\n${scheduleUsage()}`;
+      return `${a.unknown !== undefined ? t('schedule.unknownCommand', { given: echo(a.unknown) }) : t('schedule.whichCommand')}\n\n${scheduleUsage(lang)}`;
     case 'not_admin':
-      return adminOnly(`${a.action} schedules`, a.adminsConfigured);
+      return adminOnly(isAdminAction(a.action) ? a.action : 'add', a.adminsConfigured, lang);
     case 'need_one_id':
-      return `Give exactly one schedule id, e.g. \`/wxa schedule ${a.action} s1a2b3c\`. See \`/wxa schedule list\`.`;
+      return t('schedule.needOneId', { action: a.action });
     case 'no_such_schedule':
-      return `There is no schedule ${echo(a.id)}. See \`/wxa schedule list\`.`;
+      return t('schedule.noSuch', { id: echo(a.id) });
     case 'removed': {
       const s = a.schedule;
-      return `Removed schedule \`${s.id}\` (${s.granularity} ${s.report} ${describeWhen(s)} in <#${s.channel}>).`;
+      return t('schedule.removed', { id: s.id, what: scheduleWhat(s, lang), when: scheduleWhen(s, lang), channel: s.channel });
     }
     case 'running': {
       const s = a.schedule;
-      return `Posting schedule \`${s.id}\` (${s.granularity} ${s.report}) in <#${s.channel}> now…`;
+      return t('schedule.running', { id: s.id, what: scheduleWhat(s, lang), channel: s.channel });
     }
     case 'bad_spec':
-      return `${specProblem(a.problem)}\n\n${scheduleUsage()}`;
+      return `${specProblem(a.problem, lang)}\n\n${scheduleUsage(lang)}`;
     case 'no_program':
-      return programProblem(a.problem);
+      return programProblem(a.problem, lang);
     case 'added': {
       const s = a.schedule;
-      const which = a.showApp ? ` for \`${s.app}\`` : '';
-      return `:white_check_mark: Scheduled \`${s.id}\`: ${s.granularity} ${s.report}${which}, ${describeWhen(s)}, in <#${s.channel}>. Next: ${formatInZone(a.next, s.timezone)}.`;
+      return t('schedule.added', {
+        id: s.id,
+        what: scheduleWhat(s, lang),
+        which: a.showApp ? t('schedule.added.for', { app: s.app ?? '' }) : '',
+        when: scheduleWhen(s, lang),
+        channel: s.channel,
+        next: momentIn(a.next, s.timezone, lang),
+      });
     }
     case 'list': {
-      if (a.items.length === 0) {
-        return 'No schedules yet in this channel. Add one with `/wxa schedule add` (defaults: weekly summary, Mondays at 10:00 Asia/Shanghai, in this channel).';
-      }
-      const lines = a.items.map(
-        ({ schedule: s, next, last }) =>
-          `• \`${s.id}\` ${s.granularity} ${s.report}, ${describeWhen(s)}, in <#${s.channel}>\n   next: ${formatInZone(next, s.timezone)} · last: ${lastOutcome(last, s.timezone)}`,
+      if (a.items.length === 0) return t('schedule.listEmpty');
+      const lines = a.items.map(({ schedule: s, next, last }) =>
+        t('schedule.listItem', {
+          id: s.id,
+          what: scheduleWhat(s, lang),
+          when: scheduleWhen(s, lang),
+          channel: s.channel,
+          next: momentIn(next, s.timezone, lang),
+          last: lastOutcome(last, s.timezone, lang),
+        }),
       );
-      return `*Schedules in this channel*\n${lines.join('\n')}`;
+      return `${t('schedule.listHead')}\n${lines.join('\n')}`;
     }
   }
 }

@@ -1,12 +1,15 @@
 import type { WebClient } from '@slack/web-api';
+import { type Language, translator } from '../i18n';
 import type { Metrics } from '../metrics';
 import type { RunNotice, ScheduledDelivery } from '../schedule/types';
 import { deliverReport } from './deliver';
 import { DeliveryError, slackProblem, userMessage } from './errors';
 
-const plain = (e: unknown, ref: string) => userMessage(e, ref).replace(/^:warning: /, '');
+const plain = (e: unknown, ref: string, lang: Language = 'en') => userMessage(e, ref, lang).replace(/^:warning: /, '');
 /** The Slack error behind a failed upload, or the error itself. */
 const cause = (e: unknown) => (e instanceof DeliveryError && e.slackCause !== undefined ? e.slackCause : e);
+/** A reason in a sentence: without its final full stop (either language's). */
+const clause = (s: string) => s.replace(/[.。]$/, '');
 
 /** Scheduled reports and their notices, posted with the bot's Web API client. */
 export function slackScheduledDelivery(client: WebClient, o: { metrics?: Metrics; timezone: string }): ScheduledDelivery {
@@ -17,25 +20,32 @@ export function slackScheduledDelivery(client: WebClient, o: { metrics?: Metrics
         timezone: o.timezone,
       });
     },
-    async notice(channel, n) {
-      await client.chat.postMessage({ channel, text: noticeText(n) });
+    async notice(channel, n, lang) {
+      await client.chat.postMessage({ channel, text: noticeText(n, lang) });
     },
-    describe: (e, ref) => slackProblem(cause(e))?.reason ?? plain(cause(e), ref).replace(/\.$/, ''),
+    describe: (e, ref) => slackProblem(cause(e))?.reason ?? clause(plain(cause(e), ref)),
     hopeless: (e) => slackProblem(cause(e))?.auth === true,
   };
 }
 
-export function noticeText(n: RunNotice): string {
+export function noticeText(n: RunNotice, lang: Language = 'en'): string {
+  const t = translator(lang);
   switch (n.kind) {
     case 'not_ready':
-      return `:hourglass: The scheduled ${n.title.toLowerCase()} is not available: WeChat still had no data for ${n.range} after ${n.hours} hours of retries. Run \`/wxa schedule run ${n.scheduleId}\` later to post it.`;
+      return t('schedule.notice.notReady', {
+        title: lang === 'en' ? n.title.toLowerCase() : n.title,
+        range: n.range,
+        hours: n.hours,
+        id: n.scheduleId,
+      });
     case 'failed':
-      return `:warning: Scheduled report \`${n.scheduleId}\` (${n.range}) could not be posted: ${plain(n.error, n.ref)}`;
+      return t('schedule.notice.failed', { id: n.scheduleId, range: n.range, reason: plain(n.error, n.ref, lang) });
     case 'chart_missing': {
-      const slack = slackProblem(cause(n.error));
-      const reason = slack?.reason ?? plain(cause(n.error), n.ref).replace(/\.$/, '');
-      const after = n.hours === undefined ? '' : ` after ${n.hours} hours of retries`;
-      return `:warning: Scheduled report \`${n.scheduleId}\` (${n.range}): the summary is posted, but its chart could not be uploaded${after}: ${reason}.${slack?.auth ? ` ${slack.action}` : ''}`;
+      const slack = slackProblem(cause(n.error), lang);
+      const reason = slack?.reason ?? clause(plain(cause(n.error), n.ref, lang));
+      const after = n.hours === undefined ? '' : t('schedule.notice.after', { hours: n.hours });
+      const action = slack?.auth ? (lang === 'en' ? ` ${slack.action}` : slack.action) : '';
+      return t('schedule.notice.chartMissing', { id: n.scheduleId, range: n.range, after, reason, action });
     }
   }
 }

@@ -45,4 +45,18 @@ describe('/wxa lang', () => {
     await h.slack.waitFor(() => h.slack.callsTo('files.completeUploadExternal').length === 1);
     expect(String(h.slack.callsTo('chat.postMessage')[0].args.text)).toContain('2017年3月13日');
   });
+
+  test('in a Chinese channel, a failing report and /wxa schedule list answer in Chinese', async () => {
+    h = await startHarness({ SLACK_ADMIN_USERS: 'U0ADMIN' });
+    await h.command('/wxa', 'lang zh', { user: 'U0ADMIN' });
+    h.sim.inject('datacube', { type: 'errcode', errcode: 45009 }, 100);
+    await h.command('/retain', 'weekly 2017-03-06', { responseId: 'quota' });
+    await h.slack.waitFor(() => h.slack.responses.some((r) => r.id === 'quota' && /额度/.test(String(r.body.text))));
+    const text = String(h.slack.responses.find((r) => r.id === 'quota' && /额度/.test(String(r.body.text)))?.body.text);
+    expect(text).toContain('小程序今天的微信接口调用额度已用完');
+    expect(text).toContain('微信错误码 45009');
+    expect(text).not.toMatch(/quota|Try again/);
+    const list = await h.command('/wxa', 'schedule list');
+    expect(String(list.json?.text)).toContain('此频道还没有定时报表');
+  });
 });

@@ -9,7 +9,7 @@ import { deliverReport } from '../deliver';
 import { slackErrorCode, userMessage } from '../errors';
 import { programProblem } from '../replies';
 import { decodeTarget, NAV_ACTION } from '../report-actions';
-import type { CommandDeps } from './kit';
+import { type CommandDeps, replyLanguage } from './kit';
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
@@ -53,7 +53,7 @@ export async function handleClick({ ack, body, action, respond, client }: Action
   try {
     const lang = deps.settings ? await deps.settings.language(channel) : 'en';
     const t = translator(lang);
-    const refusal = accessRefusal(deps.access, user, channel);
+    const refusal = accessRefusal(deps.access, user, channel, lang);
     if (refusal) {
       await tell(refusal);
       count('refused');
@@ -69,7 +69,7 @@ export async function handleClick({ ack, body, action, respond, client }: Action
     }
     const resolved = await deps.programs.resolve(decoded.target.app, channel);
     if (!resolved.ok) {
-      await tell(programProblem(resolved.problem));
+      await tell(programProblem(resolved.problem, lang));
       count('rejected');
       audit('rejected', { reason: 'app' });
       return;
@@ -100,14 +100,15 @@ export async function handleClick({ ack, body, action, respond, client }: Action
         count('posted');
       } catch (e) {
         log.warn({ err: errorText(e), slackError: slackErrorCode(e) }, 'report from a button failed');
-        await tell(userMessage(e, requestId));
+        await tell(userMessage(e, requestId, lang));
         count('failed');
       }
     })();
     await deps.inFlight.track(work);
   } catch (e) {
     log.error({ err: errorText(e) }, 'button click failed');
-    await tell(userMessage(e, requestId));
+    // The language may be what failed: the store is asked once more, briefly, then English.
+    await tell(userMessage(e, requestId, await replyLanguage(deps, channel, 500)));
     count('failed');
   }
 }

@@ -21,7 +21,8 @@ import {
   type ProgramCard,
   readPostReport,
 } from '../views/home';
-import { beforeAck, type CommandDeps } from './kit';
+import { type Language, translator } from '../../i18n';
+import { beforeAck, type CommandDeps, viewLanguage } from './kit';
 import { openScheduleForm } from './schedule-form';
 
 /** How long a user's figures and channels are kept: reopening the tab costs no WeChat or Slack call. */
@@ -147,15 +148,16 @@ async function postReport({ ack, body, view, client }: SubmitArgs, deps: Command
   const user = body.user.id;
   const requestId = randomUUID();
   const log = deps.logger.child({ view: POST_REPORT_ID, user, requestId });
-  const read = readPostReport(view.state.values);
+  const t = translator(viewLanguage(deps));
+  const read = readPostReport(view.state.values, viewLanguage(deps));
   if (!read.ok) return ack({ response_action: 'errors', errors: read.errors });
   if (accessRefusal(deps.access, user, read.channel)) {
-    return ack({ response_action: 'errors', errors: { [POST_FIELD.channel]: 'This bot is not enabled in that channel, or not for you.' } });
+    return ack({ response_action: 'errors', errors: { [POST_FIELD.channel]: t('home.notAllowed') } });
   }
   const found = await beforeAck(deps.programs.resolve(read.app, read.channel));
   if (!found.ok) {
     const field = read.app ? POST_FIELD.app : POST_FIELD.channel;
-    return ack({ response_action: 'errors', errors: { [field]: 'No mini program (or no single one) is available in that channel.' } });
+    return ack({ response_action: 'errors', errors: { [field]: t('home.noProgram') } });
   }
   await ack();
   const period = latestComplete('weekly', deps.now());
@@ -179,7 +181,9 @@ async function postReport({ ack, body, view, client }: SubmitArgs, deps: Command
       );
     } catch (e) {
       log.warn({ err: errorText(e), slackError: slackErrorCode(e) }, 'home report failed');
-      await client.chat.postEphemeral({ channel: read.channel, user, text: userMessage(e, requestId) }).catch(() => undefined);
+      // Said in the channel: in its language (English if the store cannot say).
+      const lang = deps.settings ? await deps.settings.language(read.channel).catch((): Language => 'en') : viewLanguage(deps);
+      await client.chat.postEphemeral({ channel: read.channel, user, text: userMessage(e, requestId, lang) }).catch(() => undefined);
     }
   })();
   await deps.inFlight.track(work);
@@ -195,7 +199,7 @@ export function registerHome(app: App, deps: CommandDeps): void {
     const work = (async () => {
       // No channel here: only the user list applies to the tab.
       if (accessRefusal({ users: deps.access.users }, user, '')) {
-        await client.views.publish({ user_id: user, view: deniedHomeView() });
+        await client.views.publish({ user_id: user, view: deniedHomeView(viewLanguage(deps)) });
         return;
       }
       const home = await homes.get(client, user);
@@ -206,7 +210,7 @@ export function registerHome(app: App, deps: CommandDeps): void {
             return null;
           })
         : null;
-      await client.views.publish({ user_id: user, view: homeView({ programs: home.programs, schedules }) });
+      await client.views.publish({ user_id: user, view: homeView({ programs: home.programs, schedules }, viewLanguage(deps)) });
     })();
     await deps.inFlight.track(work).catch((e: unknown) => deps.logger.warn({ user, err: errorText(e) }, 'home tab not published'));
   });
@@ -220,7 +224,7 @@ export function registerHome(app: App, deps: CommandDeps): void {
     await ack();
     // No WeChat call here: the trigger_id lasts 3 s. The channel picked decides which programs apply.
     const programs = homes.peek(body.user.id) ?? deps.programs.all;
-    await client.views.open({ trigger_id: body.trigger_id, view: postReportView({ programs }) });
+    await client.views.open({ trigger_id: body.trigger_id, view: postReportView({ programs }, viewLanguage(deps)) });
   });
 
   app.view<ViewSubmitAction>({ callback_id: POST_REPORT_ID, type: 'view_submission' }, (args) => postReport(args, deps));

@@ -4,7 +4,7 @@ import { withRequest } from '../../log';
 import { accessRefusal } from '../access';
 import { StorageUnavailableError, userMessage } from '../errors';
 import { extractApp, interpretCommand } from '../interpret';
-import { type CommandArgs, type CommandDeps, commandKit, ephemeral } from './kit';
+import { type CommandArgs, type CommandDeps, commandKit, ephemeral, replyLanguage } from './kit';
 import { handleLanguage } from './lang';
 import { handlePrograms } from './programs';
 import { registerReportActions } from './actions';
@@ -53,7 +53,11 @@ export async function guarded(args: CommandArgs, deps: CommandDeps, requestId: s
       command: args.command.command,
       outcome: e instanceof StorageUnavailableError ? 'storage_unavailable' : 'failed',
     });
-    if (!acked) await args.ack(ephemeral(userMessage(e, requestId))).catch(() => undefined);
+    if (!acked) {
+      // The store may be what failed: then English at once, not another wait for it.
+      const lang = e instanceof StorageUnavailableError ? 'en' : await replyLanguage(deps, args.command.channel_id, 500);
+      await args.ack(ephemeral(userMessage(e, requestId, lang))).catch(() => undefined);
+    }
   }
 }
 
@@ -63,21 +67,25 @@ async function dispatch(args: CommandArgs, deps: CommandDeps, requestId: string)
   const kit = commandKit(args, deps, requestId);
   const { ack, count, audit } = kit;
   const name = command.command;
-  const refusal = accessRefusal(deps.access, command.user_id, command.channel_id);
-  if (refusal) {
-    await ack(ephemeral(refusal));
+  // The channel's language is read only for the answers given here; the handlers read it themselves.
+  if (accessRefusal(deps.access, command.user_id, command.channel_id)) {
+    const lang = await replyLanguage(deps, command.channel_id);
+    await ack(ephemeral(accessRefusal(deps.access, command.user_id, command.channel_id, lang) ?? ''));
     count('refused');
     audit('refused');
     return;
   }
   const { app: requestedApp, rest } = extractApp(command.text ?? '');
-  const what = interpretCommand(name, rest, deps.now());
+  let what = interpretCommand(name, rest, deps.now());
   if (what.type === 'reply') {
     // Bad input or help: answered in the ack itself, nothing fetched.
-    await ack(ephemeral(what.text));
-    count(what.isError ? 'rejected' : 'help');
-    audit(what.isError ? 'rejected' : 'help');
-    return;
+    what = interpretCommand(name, rest, deps.now(), await replyLanguage(deps, command.channel_id));
+    if (what.type === 'reply') {
+      await ack(ephemeral(what.text));
+      count(what.isError ? 'rejected' : 'help');
+      audit(what.isError ? 'rejected' : 'help');
+      return;
+    }
   }
   if (what.type === 'schedule') return handleSchedule(what.words, requestedApp, args, deps, kit);
   if (what.type === 'app') return handlePrograms(what.words, args, deps, kit);

@@ -5,6 +5,7 @@ import type { Metrics } from '../../metrics';
 import type { ReportService } from '../../reports/service';
 import type { ScheduleService } from '../../schedule/service';
 import type { ChannelSettings } from '../../store/channel-settings';
+import type { Language } from '../../i18n';
 import type { InFlight } from '../../util/in-flight';
 import type { AccessLists } from '../access';
 import { errorText } from '../../util/error-text';
@@ -27,6 +28,8 @@ export interface CommandDeps {
   stillWorkingMs: number;
   /** Per-channel settings (the language); English everywhere without. */
   settings?: ChannelSettings;
+  /** REPORT_LANGUAGE: the language of what has no channel (the Home tab, the modals); English without. */
+  language?: Language;
   /** Takes a click's key for CLICK_WINDOW_MS if nobody has (across instances); without it every click runs. */
   claimClick?: (key: string) => Promise<boolean>;
 }
@@ -94,3 +97,23 @@ export async function beforeAck<T>(work: Promise<T>, maybeChanged = false): Prom
     clearTimeout(timer);
   }
 }
+
+/**
+ * The channel's language for a reply, read before the ack (bounded like every store read there).
+ * Never blocks the reply: a store that fails or is slow means English.
+ */
+export async function replyLanguage(deps: CommandDeps, channel: string | undefined, ms = STORE_BEFORE_ACK_MS): Promise<Language> {
+  if (!deps.settings || !channel) return 'en';
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<Language>((resolve) => {
+    timer = setTimeout(() => resolve('en'), ms);
+  });
+  try {
+    return await Promise.race([deps.settings.language(channel).catch((): Language => 'en'), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The language of what belongs to no channel (the Home tab, the modals): REPORT_LANGUAGE. */
+export const viewLanguage = (deps: CommandDeps): Language => deps.language ?? 'en';

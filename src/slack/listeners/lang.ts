@@ -19,7 +19,7 @@ export async function handleLanguage(words: string[], { command }: CommandArgs, 
     return;
   }
   if (!deps.admins.has(command.user_id)) {
-    await h.ack(ephemeral(adminOnly("choose a channel's language", deps.admins.size > 0)));
+    await h.ack(ephemeral(adminOnly('lang', deps.admins.size > 0, current)));
     h.count('refused');
     h.audit('refused');
     return;

@@ -6,7 +6,7 @@ import { deliverReport } from '../deliver';
 import { noteText } from '../text';
 import { slackErrorCode, userMessage } from '../errors';
 import { programProblem } from '../replies';
-import { beforeAck, type CommandArgs, type CommandDeps, type CommandKit, ephemeral } from './kit';
+import { beforeAck, type CommandArgs, type CommandDeps, type CommandKit, ephemeral, replyLanguage } from './kit';
 import { errorText } from '../../util/error-text';
 
 /** `/retain` and `/visits`: ack at once, then the report through the ReportService into the channel. */
@@ -20,7 +20,7 @@ export async function handleReport(
   const name = command.command;
   const resolved = await beforeAck(deps.programs.resolve(requestedApp, command.channel_id));
   if (!resolved.ok) {
-    await ack(ephemeral(programProblem(resolved.problem)));
+    await ack(ephemeral(programProblem(resolved.problem, await replyLanguage(deps, command.channel_id))));
     count('rejected');
     audit('rejected', { reason: 'app' });
     return;
@@ -67,7 +67,7 @@ export async function handleReport(
       outcome = 'failed';
       log.warn({ outcome, err: errorText(e), slackError: slackErrorCode(e) }, 'report failed');
       try {
-        await respond({ ...ephemeral(userMessage(e, requestId)), replace_original: false } as RespondArguments);
+        await respond({ ...ephemeral(userMessage(e, requestId, lang)), replace_original: false } as RespondArguments);
       } catch (re) {
         deps.metrics.slackErrors.inc({ method: 'response_url', error: 'respond_failed' });
         log.warn({ err: errorText(re) }, 'could not tell the user (response_url expired?)');

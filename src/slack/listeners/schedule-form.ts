@@ -12,26 +12,24 @@ import {
   adminOnlyView,
   answerErrors,
   FIELD,
-  fieldError,
+  fieldErrorsIn,
   readScheduleForm,
   SCHEDULE_FORM_ID,
   scheduleAddedView,
   scheduleFormView,
 } from '../views/schedule-form';
-import { beforeAck, type CommandDeps } from './kit';
-
-const words = {
-  notEnabled: () => 'Scheduling is not enabled on this bot.',
-  failedTitle: () => 'Not saved',
-};
+import { translator } from '../../i18n';
+import { beforeAck, type CommandDeps, viewLanguage } from './kit';
 
 /** What opens instead of the form for someone who may not use it: said before anything is filled in. */
 function refusalView(user: string, deps: CommandDeps): ModalView | undefined {
-  if (!deps.schedules) return noticeModal('Schedules', words.notEnabled());
+  const lang = viewLanguage(deps);
+  const t = translator(lang);
+  if (!deps.schedules) return noticeModal(t('form.schedules'), t('schedule.notEnabled'), undefined, lang);
   // Only the user list: the channel is picked in the form and checked on submission.
-  const refusal = accessRefusal({ users: deps.access.users }, user, '');
-  if (refusal) return noticeModal('Schedules', refusal);
-  if (!deps.admins.has(user)) return adminOnlyView(adminOnly('add schedules', deps.admins.size > 0));
+  const refusal = accessRefusal({ users: deps.access.users }, user, '', lang);
+  if (refusal) return noticeModal(t('form.schedules'), refusal, undefined, lang);
+  if (!deps.admins.has(user)) return adminOnlyView(adminOnly('add', deps.admins.size > 0, lang), lang);
   return undefined;
 }
 
@@ -47,7 +45,7 @@ export async function openScheduleForm(
   deps: CommandDeps,
   app?: string,
 ): Promise<void> {
-  const view = refusalView(user, deps) ?? scheduleFormView({ channel, timezone: deps.timezone, app });
+  const view = refusalView(user, deps) ?? scheduleFormView({ channel, timezone: deps.timezone, app }, viewLanguage(deps));
   await client.views.open({ trigger_id: triggerId, view });
 }
 
@@ -60,21 +58,23 @@ async function submitted({ ack, body, view }: SubmitArgs, deps: CommandDeps): Pr
   const log = deps.logger.child({ view: SCHEDULE_FORM_ID, user, requestId });
   const count = (outcome: string) => deps.metrics.commands.inc({ command: '/wxa schedule form', outcome });
   const update = (v: ModalView) => ack({ response_action: 'update', view: v });
+  const lang = viewLanguage(deps);
+  const t = translator(lang);
   const refused = refusalView(user, deps);
   if (refused || !deps.schedules) {
-    await update(refused ?? noticeModal('Schedules', words.notEnabled()));
+    await update(refused ?? noticeModal(t('form.schedules'), t('schedule.notEnabled'), undefined, lang));
     count('refused');
     log.info({ audit: { who: user, what: 'schedule form', outcome: 'refused' } }, 'audit');
     return;
   }
-  const read = readScheduleForm(view.state.values);
+  const read = readScheduleForm(view.state.values, lang);
   if (!read.ok) {
     await ack({ response_action: 'errors', errors: read.errors });
     count('rejected');
     return;
   }
   if (deps.access.channels && !deps.access.channels.has(read.channel)) {
-    await ack({ response_action: 'errors', errors: { [FIELD.channel]: fieldError.notAllowedHere() } });
+    await ack({ response_action: 'errors', errors: { [FIELD.channel]: fieldErrorsIn(lang).notAllowedHere() } });
     count('rejected');
     return;
   }
@@ -85,14 +85,14 @@ async function submitted({ ack, body, view }: SubmitArgs, deps: CommandDeps): Pr
     reply = await beforeAck(deps.schedules.handle(['add', ...read.words], { userId: user, channelId: read.channel, app }), true);
   } catch (e) {
     log.error({ err: errorText(e) }, 'schedule form failed');
-    await update(noticeModal(words.failedTitle(), userMessage(e, requestId)));
+    await update(noticeModal(t('form.failedTitle'), userMessage(e, requestId, lang), undefined, lang));
     count('failed');
     return;
   }
-  const errors = answerErrors(reply.answer);
+  const errors = answerErrors(reply.answer, lang);
   if (errors) await ack({ response_action: 'errors', errors });
-  else if (reply.answer.kind === 'added') await update(scheduleAddedView(scheduleAnswerText(reply.answer)));
-  else await update(adminOnlyView(scheduleAnswerText(reply.answer)));
+  else if (reply.answer.kind === 'added') await update(scheduleAddedView(scheduleAnswerText(reply.answer, lang), lang));
+  else await update(adminOnlyView(scheduleAnswerText(reply.answer, lang), lang));
   count(reply.outcome);
   log.info(
     {

@@ -3,7 +3,8 @@ import type { ScheduleReply } from '../../schedule/service';
 import { StorageUnavailableError, userMessage } from '../errors';
 import { scheduleAnswerText } from '../schedule-words';
 import { openScheduleForm } from './schedule-form';
-import { beforeAck, type CommandArgs, type CommandDeps, type CommandKit, ephemeral } from './kit';
+import { translator } from '../../i18n';
+import { beforeAck, type CommandArgs, type CommandDeps, type CommandKit, ephemeral, replyLanguage } from './kit';
 import { errorText } from '../../util/error-text';
 
 export async function handleSchedule(
@@ -13,11 +14,12 @@ export async function handleSchedule(
   deps: CommandDeps,
   h: CommandKit,
 ): Promise<void> {
+  const isForm = (words[0] ?? '').toLowerCase() === 'add' && words.length === 1;
   if (!deps.schedules) {
-    await h.ack(ephemeral('Scheduling is not enabled on this bot.'));
+    await h.ack(ephemeral(translator(await replyLanguage(deps, command.channel_id))('schedule.notEnabled')));
     return;
   }
-  if ((words[0] ?? '').toLowerCase() === 'add' && words.length === 1) {
+  if (isForm) {
     // No words: the form. The trigger_id lasts 3 s, so the empty ack goes first.
     await ack();
     await openScheduleForm(client, command.trigger_id, command.user_id, command.channel_id, deps, app);
@@ -32,12 +34,19 @@ export async function handleSchedule(
     reply = await beforeAck(deps.schedules.handle(words, { userId: command.user_id, channelId: command.channel_id, app }), writes);
   } catch (e) {
     h.log.error({ err: errorText(e) }, 'schedule command failed');
-    await h.ack(ephemeral(userMessage(e, h.requestId)));
+    // The store failed: no second wait for it, the answer in English.
+    await h.ack(
+      ephemeral(
+        userMessage(e, h.requestId, e instanceof StorageUnavailableError ? 'en' : await replyLanguage(deps, command.channel_id, 500)),
+      ),
+    );
     h.count('failed');
     h.audit('failed');
     return;
   }
-  await h.ack(ephemeral(scheduleAnswerText(reply.answer)));
+  const lang = await replyLanguage(deps, command.channel_id);
+  const t = translator(lang);
+  await h.ack(ephemeral(scheduleAnswerText(reply.answer, lang)));
   h.count(reply.outcome);
   h.audit(reply.outcome, { scheduleChange: reply.changed });
   const after = reply.after;
@@ -48,17 +57,12 @@ export async function handleSchedule(
       try {
         const r = await after();
         h.audit(`run:${r.outcome}`);
-        const words: Record<string, string> = {
-          waiting_data: "WeChat's data is not ready yet; it will be posted when it is",
-          retrying: 'the summary is posted; the chart failed and will be tried again',
-          skipped: 'the run was already taken by another instance',
-          not_ready_notice: "WeChat's data never came; a notice was posted",
-          failed: 'it could not be posted; the channel was told why',
-        };
-        if (r.outcome !== 'posted') await tell(`Schedule run finished: ${words[r.outcome] ?? r.outcome}.`);
+        const outcomes = ['waiting_data', 'retrying', 'skipped', 'not_ready_notice', 'failed'] as const;
+        const known = outcomes.find((o) => o === r.outcome);
+        if (r.outcome !== 'posted') await tell(t('schedule.run.finished', { what: known ? t(`schedule.run.${known}`) : r.outcome }));
       } catch (e) {
         h.log.error({ err: errorText(e) }, 'manual schedule run failed');
-        await tell(userMessage(e instanceof StorageUnavailableError ? e : new StorageUnavailableError(errorText(e)), h.requestId));
+        await tell(userMessage(e instanceof StorageUnavailableError ? e : new StorageUnavailableError(errorText(e)), h.requestId, lang));
       }
     })(),
   );

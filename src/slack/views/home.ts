@@ -1,13 +1,13 @@
 // The App Home tab and the "Post a report" modal it opens: plain Block Kit from plain data.
 import { formatRange } from '../../calendar/labels';
 import type { Period } from '../../calendar/period';
-import { formatInZone } from '../../calendar/time-zone';
 import type { Figure } from '../../reports/model';
-import { describeWhen } from '../../schedule/spec';
 import type { RunRecord, Schedule } from '../../store/types';
 import { figureLine } from '../format';
 import { MAX_HEADER_TEXT, truncate } from '../limits';
 import { escapeMrkdwn } from '../text';
+import { type Language, translator } from '../../i18n';
+import { momentIn, runStateWords, scheduleWhat, scheduleWhen } from '../schedule-words';
 import {
   type HomeView,
   type KnownBlock,
@@ -55,49 +55,52 @@ export interface HomeModel {
   schedules: HomeSchedule[] | null;
 }
 
-// The words people read, in small functions so they can move to a catalogue.
-const words = {
-  title: () => 'WeChat Mini Program analytics',
-  intro: () => 'Last week’s figures for the mini programs you can see, and the schedules of your channels. Dates in China time.',
-  programs: () => 'Mini programs',
-  noPrograms: () => 'No mini program is available to you here.',
-  week: (p: Period) => `last week, ${formatRange(p)}`,
-  sandbox: () => ' · :test_tube: sandbox data',
-  wechatDown: () => ':warning: WeChat did not answer; figures will show when it does.',
-  figure: (key: string) => ({ visitUv: 'Visitors', visitUvNew: 'New users', sessionCnt: 'Sessions' })[key] ?? key,
-  schedules: () => 'Schedules in your channels',
-  noSchedules: () => 'No schedules in your channels yet.',
-  schedulesUnknown: () => 'Your channels or their schedules could not be read just now; they will show next time.',
-  more: (n: number, what: string) => `…and ${n} more ${what}.`,
-  schedule: (s: HomeSchedule) => {
-    const which = s.appName ? ` for ${escapeMrkdwn(s.appName)}` : '';
-    return `\`${escapeMrkdwn(s.schedule.id)}\` ${s.schedule.granularity} ${s.schedule.report}${which}, ${escapeMrkdwn(describeWhen(s.schedule))}, in ${channelRef(s.schedule.channel)}`;
-  },
-  next: (s: HomeSchedule) =>
-    `next: ${formatInZone(s.next, s.schedule.timezone)} · last: ${s.last ? lastRunWords(s.last, s.schedule.timezone) : 'not run yet'}`,
-  postReport: () => 'Post a report',
-  createSchedule: () => 'Create a schedule',
-  denied: () => ":no_entry: You don't have access to this bot. Ask its admin to add your Slack user id to SLACK_ALLOWED_USERS.",
-  postTitle: () => 'Post a report',
-  postSubmit: () => 'Post',
-  postIntro: () => 'Posts last week’s report in the channel, as the command would.',
-  postChannel: () => 'Channel',
-  postKind: () => 'Report',
-  postApp: () => 'Mini program',
-  kindName: (k: PostableKind) => ({ digest: 'Digest', retain: 'Retention', visits: 'Visits' })[k],
-};
+// The words people read, from the catalogue (src/i18n/catalog/replies.ts), in one language.
+function wordsIn(lang: Language) {
+  const t = translator(lang);
+  return {
+    title: () => t('home.title'),
+    intro: () => t('home.intro'),
+    programs: () => t('home.programs'),
+    noPrograms: () => t('home.noPrograms'),
+    week: (p: Period) => t('home.week', { range: formatRange(p) }),
+    sandbox: () => t('home.sandbox'),
+    wechatDown: () => t('home.wechatDown'),
+    figure: (key: string) =>
+      (HEADLINE_KEYS as readonly string[]).includes(key) ? t(`home.figure.${key as (typeof HEADLINE_KEYS)[number]}`) : key,
+    schedules: () => t('home.schedules'),
+    noSchedules: () => t('home.noSchedules'),
+    schedulesUnknown: () => t('home.schedulesUnknown'),
+    more: (n: number, what: 'programs' | 'schedules') => t(`home.more.${what}`, { n }),
+    schedule: (s: HomeSchedule) =>
+      t('home.schedule', {
+        id: escapeMrkdwn(s.schedule.id),
+        what: scheduleWhat(s.schedule, lang),
+        which: s.appName ? t('home.schedule.for', { app: escapeMrkdwn(s.appName) }) : '',
+        when: escapeMrkdwn(scheduleWhen(s.schedule, lang)),
+        channel: channelRef(s.schedule.channel),
+      }),
+    next: (s: HomeSchedule) =>
+      t('home.next', {
+        next: momentIn(s.next, s.schedule.timezone, lang),
+        last: s.last ? lastRunWords(s.last, s.schedule.timezone, lang) : t('schedule.last.never'),
+      }),
+    postReport: () => t('home.postReport'),
+    createSchedule: () => t('home.createSchedule'),
+    denied: () => t('reply.access.user'),
+    postTitle: () => t('home.postTitle'),
+    postSubmit: () => t('home.postSubmit'),
+    postIntro: () => t('home.postIntro'),
+    postChannel: () => t('home.postChannel'),
+    postKind: () => t('home.postKind'),
+    postApp: () => t('home.postApp'),
+    kindName: (k: PostableKind) => t(`home.kind.${k}`),
+    cancel: () => t('form.cancel'),
+  };
+}
 
-const RUN_WORDS: Record<RunRecord['state'], string> = {
-  running: 'running',
-  waiting_data: 'waiting for WeChat data',
-  retrying: 'summary posted, chart to be retried',
-  posted: 'posted',
-  not_ready_notice: 'data not ready, notice posted',
-  failed: 'failed',
-};
-
-function lastRunWords(r: RunRecord, tz: string): string {
-  return `${RUN_WORDS[r.state]} ${formatInZone(new Date(r.updatedAt), tz)}`;
+function lastRunWords(r: RunRecord, tz: string, lang: Language): string {
+  return `${runStateWords(r.state, lang)} ${momentIn(new Date(r.updatedAt), tz, lang)}`;
 }
 
 /** A channel id from the store becomes a mention; anything else is shown as escaped text. */
@@ -108,7 +111,7 @@ function channelRef(id: string): string {
 const header = (text: string): KnownBlock => ({ type: 'header', text: plain(truncate(text, MAX_HEADER_TEXT)) });
 const contextLine = (text: string): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
 
-function programBlock(p: ProgramCard): KnownBlock {
+function programBlock(p: ProgramCard, words: ReturnType<typeof wordsIn>): KnownBlock {
   const title = `*${escapeMrkdwn(p.displayName)}* · ${words.week(p.period)}${p.sandbox ? words.sandbox() : ''}`;
   if (!p.figures) return mrkdwnSection(`${title}\n${words.wechatDown()}`);
   return {
@@ -119,7 +122,13 @@ function programBlock(p: ProgramCard): KnownBlock {
 }
 
 /** Up to `room` blocks of `items`; when they do not all fit, the last one says how many were left out. */
-function within<T>(items: T[], room: number, block: (t: T) => KnownBlock, what: string): KnownBlock[] {
+function within<T>(
+  items: T[],
+  room: number,
+  block: (t: T) => KnownBlock,
+  what: 'programs' | 'schedules',
+  words: ReturnType<typeof wordsIn>,
+): KnownBlock[] {
   if (items.length <= room) return items.map(block);
   const shown = Math.max(0, room - 1);
   return [...items.slice(0, shown).map(block), contextLine(words.more(items.length - shown, what))];
@@ -128,7 +137,8 @@ function within<T>(items: T[], room: number, block: (t: T) => KnownBlock, what: 
 /** Slack shows at most this many mini programs' cards; the schedules get the rest of the 100 blocks. */
 const MAX_PROGRAM_BLOCKS = 30;
 
-export function homeView(m: HomeModel): HomeView {
+export function homeView(m: HomeModel, lang: Language = 'en'): HomeView {
+  const words = wordsIn(lang);
   const top: KnownBlock[] = [
     header(words.title()),
     contextLine(words.intro()),
@@ -144,23 +154,37 @@ export function homeView(m: HomeModel): HomeView {
     header(words.programs()),
   ];
   const programs =
-    m.programs.length === 0 ? [mrkdwnSection(words.noPrograms())] : within(m.programs, MAX_PROGRAM_BLOCKS, programBlock, 'mini programs');
+    m.programs.length === 0
+      ? [mrkdwnSection(words.noPrograms())]
+      : within(m.programs, MAX_PROGRAM_BLOCKS, (p) => programBlock(p, words), 'programs', words);
   const middle: KnownBlock[] = [{ type: 'divider' }, header(words.schedules())];
   const used = top.length + programs.length + middle.length;
   let schedules: KnownBlock[];
   if (m.schedules === null) schedules = [mrkdwnSection(words.schedulesUnknown())];
   else if (m.schedules.length === 0) schedules = [mrkdwnSection(words.noSchedules())];
-  else schedules = within(m.schedules, MAX_VIEW_BLOCKS - used, (s) => mrkdwnSection(`${words.schedule(s)}\n${words.next(s)}`), 'schedules');
+  else
+    schedules = within(
+      m.schedules,
+      MAX_VIEW_BLOCKS - used,
+      (s) => mrkdwnSection(`${words.schedule(s)}\n${words.next(s)}`),
+      'schedules',
+      words,
+    );
   return { type: 'home', blocks: [...top, ...programs, ...middle, ...schedules] };
 }
 
 /** The Home tab of someone SLACK_ALLOWED_USERS leaves out. */
-export function deniedHomeView(): HomeView {
+export function deniedHomeView(lang: Language = 'en'): HomeView {
+  const words = wordsIn(lang);
   return { type: 'home', blocks: [header(words.title()), mrkdwnSection(words.denied())] };
 }
 
 /** The "Post a report" modal: a channel (preselected if known), a kind, and the mini program when there are several. */
-export function postReportView(o: { channel?: string; programs: { name: string; displayName: string }[] }): ModalView {
+export function postReportView(
+  o: { channel?: string; programs: { name: string; displayName: string }[] },
+  lang: Language = 'en',
+): ModalView {
+  const words = wordsIn(lang);
   const kinds = POSTABLE_KINDS.map((k) => option(words.kindName(k), k));
   const blocks: KnownBlock[] = [
     mrkdwnSection(words.postIntro()),
@@ -197,17 +221,18 @@ export function postReportView(o: { channel?: string; programs: { name: string; 
     callback_id: POST_REPORT_ID,
     title: plain(words.postTitle()),
     submit: plain(words.postSubmit()),
-    close: plain('Cancel'),
+    close: plain(words.cancel()),
     blocks,
   };
 }
 
 export type PostRead = { ok: true; channel: string; kind: PostableKind; app?: string } | { ok: false; errors: Record<string, string> };
 
-export function readPostReport(values: ViewValues): PostRead {
+export function readPostReport(values: ViewValues, lang: Language = 'en'): PostRead {
+  const t = translator(lang);
   const channel = inputValue(values, POST_FIELD.channel);
-  if (!channel) return { ok: false, errors: { [POST_FIELD.channel]: 'Pick the channel to post in.' } };
+  if (!channel) return { ok: false, errors: { [POST_FIELD.channel]: t('home.pickChannel') } };
   const kind = inputValue(values, POST_FIELD.kind);
-  if (!POSTABLE_KINDS.includes(kind as PostableKind)) return { ok: false, errors: { [POST_FIELD.kind]: 'Pick a report.' } };
+  if (!POSTABLE_KINDS.includes(kind as PostableKind)) return { ok: false, errors: { [POST_FIELD.kind]: t('home.pickReport') } };
   return { ok: true, channel, kind: kind as PostableKind, app: inputValue(values, POST_FIELD.app) };
 }

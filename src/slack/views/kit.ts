@@ -1,5 +1,6 @@
 // Shared pieces of the modals and the Home tab: plain Block Kit, no Slack calls.
 import type { types } from '@slack/bolt';
+import { type Language, translator } from '../../i18n';
 import { MAX_SECTION_TEXT, truncate } from '../limits';
 
 export type KnownBlock = types.KnownBlock;
@@ -49,12 +50,12 @@ export function inputValue(values: ViewValues, block: string): string | undefine
 }
 
 /** A small modal that only says something, with a Close button. */
-export function noticeModal(title: string, text: string, callbackId = 'wxa_notice'): ModalView {
+export function noticeModal(title: string, text: string, callbackId = 'wxa_notice', lang: Language = 'en'): ModalView {
   return {
     type: 'modal',
     callback_id: callbackId,
     title: plain(truncate(title, MAX_TITLE)),
-    close: plain('Close'),
+    close: plain(translator(lang)('form.close')),
     blocks: [mrkdwnSection(text)],
   };
 }

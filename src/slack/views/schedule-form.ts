@@ -3,6 +3,7 @@ import { GRANULARITIES, type Granularity } from '../../calendar/period';
 import type { ScheduleAnswer } from '../../schedule/service';
 import { SCHEDULE_REPORTS, type ScheduleSpecProblem } from '../../schedule/spec';
 import type { ScheduleReport } from '../../store/types';
+import { type Language, translator } from '../../i18n';
 import { type KnownBlock, type ModalView, noticeModal, option, packMetadata, plain, inputValue, type ViewValues } from './kit';
 
 export const SCHEDULE_FORM_ID = 'wxa_schedule_form';
@@ -20,32 +21,29 @@ export type FormField = (typeof FIELD)[keyof typeof FIELD];
 
 const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 
-// The words people read, in small functions so they can move to a catalogue.
-const words = {
-  title: () => 'New schedule',
-  submit: () => 'Create',
-  cancel: () => 'Cancel',
-  intro: () => 'Post a report to a channel on a schedule. Dates in reports are China time; the time below is in the zone you choose.',
-  report: () => 'Report',
-  reportName: (r: ScheduleReport) =>
-    ({
-      digest: 'Digest (key figures, retention, sources, pages)',
-      summary: 'Summary (users and retention)',
-      retain: 'Retention',
-      visits: 'Visits',
-    })[r],
-  granularity: () => 'How often',
-  granularityName: (g: Granularity) => ({ daily: 'Daily', weekly: 'Weekly', monthly: 'Monthly (on the 1st)' })[g],
-  time: () => 'Time (HH:MM, 24-hour)',
-  weekday: () => 'Weekday',
-  weekdayHint: () => 'Weekly schedules only; Monday if left empty.',
-  weekdayName: (d: (typeof WEEKDAYS)[number]) => `${d[0].toUpperCase()}${d.slice(1)}`,
-  timezone: () => 'Time zone',
-  timezoneHint: () => 'An IANA name such as Asia/Shanghai or Europe/Berlin.',
-  channel: () => 'Post in',
-  done: () => 'Schedule created',
-  adminsOnlyTitle: () => 'Schedules',
-};
+// The words people read, from the catalogue (src/i18n/catalog/replies.ts), in one language.
+function wordsIn(lang: Language) {
+  const t = translator(lang);
+  return {
+    title: () => t('form.title'),
+    submit: () => t('form.submit'),
+    cancel: () => t('form.cancel'),
+    intro: () => t('form.intro'),
+    report: () => t('form.report'),
+    reportName: (r: ScheduleReport) => t(`form.report.${r}`),
+    granularity: () => t('form.granularity'),
+    granularityName: (g: Granularity) => t(`form.gran.${g}`),
+    time: () => t('form.time'),
+    weekday: () => t('form.weekday'),
+    weekdayHint: () => t('form.weekdayHint'),
+    weekdayName: (i: number) => t(`form.weekday.${(i + 1) as 1 | 2 | 3 | 4 | 5 | 6 | 7}`),
+    timezone: () => t('form.timezone'),
+    timezoneHint: () => t('form.timezoneHint'),
+    channel: () => t('form.channel'),
+    done: () => t('form.done'),
+    adminsOnlyTitle: () => t('form.schedules'),
+  };
+}
 
 export interface ScheduleFormDefaults {
   /** The channel the form was opened from: preselected, and where a report would post by default. */
@@ -83,7 +81,8 @@ const textInput = (block: string, label: string, initial: string, hint?: string)
 });
 
 /** The form, prefilled with the defaults of `/wxa schedule add`: the weekly digest, Mondays at 10:00, here. */
-export function scheduleFormView(d: ScheduleFormDefaults): ModalView {
+export function scheduleFormView(d: ScheduleFormDefaults, lang: Language = 'en'): ModalView {
+  const words = wordsIn(lang);
   const blocks: KnownBlock[] = [
     { type: 'section', text: { type: 'mrkdwn', text: words.intro() } },
     select(
@@ -103,7 +102,7 @@ export function scheduleFormView(d: ScheduleFormDefaults): ModalView {
       ...(select(
         FIELD.weekday,
         words.weekday(),
-        WEEKDAYS.map((w, i) => ({ text: words.weekdayName(w), value: String(i + 1) })),
+        WEEKDAYS.map((_w, i) => ({ text: words.weekdayName(i), value: String(i + 1) })),
         undefined,
         true,
       ) as Extract<KnownBlock, { type: 'input' }>),
@@ -141,7 +140,8 @@ export type FormRead = { ok: true; words: string[]; channel: string } | { ok: fa
  * same path through the schedule service (parsing, checks, defaults). Only an empty channel is
  * caught here; everything else is the service's to judge.
  */
-export function readScheduleForm(values: ViewValues): FormRead {
+export function readScheduleForm(values: ViewValues, lang: Language = 'en'): FormRead {
+  const fieldError = fieldErrorsIn(lang);
   const channel = inputValue(values, FIELD.channel);
   if (!channel) return { ok: false, errors: { [FIELD.channel]: fieldError.noChannel() } };
   const out: string[] = [];
@@ -159,20 +159,26 @@ export function readScheduleForm(values: ViewValues): FormRead {
 }
 
 /** Modal errors are plain text, next to their field. */
-export const fieldError = {
-  noChannel: () => 'Pick the channel to post in.',
-  time: (given?: string) => `${given ? `"${given}" is not a time. ` : ''}Use 24-hour HH:MM, e.g. 09:30.`,
-  weekday: () => 'Not a weekday.',
-  weekdayNotWeekly: () => 'A weekday only applies to weekly schedules: clear it, or choose Weekly.',
-  zone: (given?: string) => `${given ? `"${given}" is not a time zone I know. ` : ''}Use an IANA name such as Asia/Shanghai.`,
-  channel: () => 'Schedules can post only in a public or private channel.',
-  digestMonthly: () => 'The digest is weekly or daily; for a monthly schedule choose Summary, Retention or Visits.',
-  noProgram: () => 'No mini program is available in this channel (or several are and none is its default).',
-  notAllowedHere: () => 'This bot is not enabled in that channel.',
-};
+export function fieldErrorsIn(lang: Language) {
+  const t = translator(lang);
+  return {
+    noChannel: () => t('form.error.noChannel'),
+    time: (given?: string) => `${given ? t('form.error.notTime', { given }) : ''}${t('form.error.time')}`,
+    weekday: () => t('form.error.weekday'),
+    weekdayNotWeekly: () => t('form.error.weekdayNotWeekly'),
+    zone: (given?: string) => `${given ? t('form.error.notZone', { given }) : ''}${t('form.error.zone')}`,
+    channel: () => t('form.error.channel'),
+    digestMonthly: () => t('form.error.digestMonthly'),
+    noProgram: () => t('form.error.noProgram'),
+    notAllowedHere: () => t('form.error.notAllowedHere'),
+  };
+}
+
+export const fieldError = fieldErrorsIn('en');
 
 /** Which field a parsing problem belongs to, and what to say there. */
-export function specProblemField(p: ScheduleSpecProblem): [FormField, string] {
+export function specProblemField(p: ScheduleSpecProblem, lang: Language = 'en'): [FormField, string] {
+  const fieldError = fieldErrorsIn(lang);
   switch (p.reason) {
     case 'bad_time':
       return [FIELD.time, fieldError.time(p.given)];
@@ -192,21 +198,21 @@ export function specProblemField(p: ScheduleSpecProblem): [FormField, string] {
 }
 
 /** The field errors for a refused add, or undefined when the answer is not about a field. */
-export function answerErrors(a: ScheduleAnswer): Partial<Record<FormField, string>> | undefined {
+export function answerErrors(a: ScheduleAnswer, lang: Language = 'en'): Partial<Record<FormField, string>> | undefined {
   if (a.kind === 'bad_spec') {
-    const [field, text] = specProblemField(a.problem);
+    const [field, text] = specProblemField(a.problem, lang);
     return { [field]: text };
   }
-  if (a.kind === 'no_program') return { [FIELD.channel]: fieldError.noProgram() };
+  if (a.kind === 'no_program') return { [FIELD.channel]: fieldErrorsIn(lang).noProgram() };
   return undefined;
 }
 
 /** What replaces the form once the schedule is stored: the same confirmation the command gives. */
-export function scheduleAddedView(confirmation: string): ModalView {
-  return noticeModal(words.done(), confirmation, 'wxa_schedule_added');
+export function scheduleAddedView(confirmation: string, lang: Language = 'en'): ModalView {
+  return noticeModal(wordsIn(lang).done(), confirmation, 'wxa_schedule_added', lang);
 }
 
 /** Shown instead of the form, before anything is filled in, to someone who may not add schedules. */
-export function adminOnlyView(text: string): ModalView {
-  return noticeModal(words.adminsOnlyTitle(), text, 'wxa_schedule_refused');
+export function adminOnlyView(text: string, lang: Language = 'en'): ModalView {
+  return noticeModal(wordsIn(lang).adminsOnlyTitle(), text, 'wxa_schedule_refused', lang);
 }
