@@ -1,6 +1,8 @@
 import { startSlackDouble, type SlackDouble } from '../doubles/slack-api';
 import { reconnectDelay } from '../../src/slack/socket';
 import { startSlackSocketDouble, type SlackSocketDouble } from '../doubles/slack-socket';
+import { appHomeOpened, eventCallback, type SubmittedValues, viewSubmission } from '../doubles/slack-requests';
+import { FIELD, SCHEDULE_FORM_ID } from '../../src/slack/views/schedule-form';
 import { metric, startHarness, type Harness } from '../helpers/harness';
 
 const APP_TOKEN = 'xapp-1-A0WXA-1-TESTAPPTOKEN0123456789';
@@ -146,6 +148,40 @@ describe('Socket Mode', () => {
     const reply = slack.callsTo('chat.postMessage')[1];
     expect(reply.args.thread_ts).toBe('1489000000.000100');
     expect(JSON.stringify(reply.args.blocks)).toContain('2017-02-27 – 2017-03-05');
+  });
+
+  test('the Home tab (an events_api envelope) and a schedule form submission (an interactive envelope) over the socket', async () => {
+    running = await startHarness({ SLACK_APP_TOKEN: APP_TOKEN, SLACK_ADMIN_USERS: 'U0ADMIN' }, { slack, socketReconnect: FAST });
+    const h = running;
+    await connected(h);
+    const home = socket.sendEnvelope('events_api', eventCallback(appHomeOpened('U0ADMIN')));
+    await socket.waitForAck(home);
+    await slack.waitFor(() => slack.callsTo('views.publish').length === 1);
+    expect(slack.callsTo('views.publish')[0].args.user_id).toBe('U0ADMIN');
+
+    const values: SubmittedValues = {
+      [FIELD.report]: { type: 'static_select', value: 'digest' },
+      [FIELD.granularity]: { type: 'static_select', value: 'weekly' },
+      [FIELD.time]: { type: 'plain_text_input', value: '09:30' },
+      [FIELD.weekday]: { type: 'static_select', value: '1' },
+      [FIELD.timezone]: { type: 'plain_text_input', value: 'Asia/Shanghai' },
+      [FIELD.channel]: { type: 'conversations_select', value: 'C0REPORTS' },
+    };
+    const bad = socket.sendEnvelope(
+      'interactive',
+      viewSubmission({
+        user: 'U0ADMIN',
+        callbackId: SCHEDULE_FORM_ID,
+        values: { ...values, [FIELD.time]: { type: 'plain_text_input', value: '25:00' } },
+      }),
+    );
+    const badAck = await socket.waitForAck(bad);
+    expect(badAck.payload).toMatchObject({ response_action: 'errors', errors: { [FIELD.time]: expect.any(String) } });
+    expect(await h.runtime.store.listSchedules()).toEqual([]);
+    const ok = socket.sendEnvelope('interactive', viewSubmission({ user: 'U0ADMIN', callbackId: SCHEDULE_FORM_ID, values }));
+    await socket.waitForAck(ok);
+    const [stored] = await h.runtime.store.listSchedules();
+    expect(stored).toMatchObject({ report: 'digest', granularity: 'weekly', time: '09:30', channel: 'C0REPORTS' });
   });
 
   test('link dropped, then apps.connections.open answers 500 (more than 4 times) and resets: stays up, not ready, reconnects by itself', async () => {
