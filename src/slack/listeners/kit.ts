@@ -102,7 +102,13 @@ export async function beforeAck<T>(work: Promise<T>, maybeChanged = false): Prom
  * The channel's language for a reply, read before the ack (bounded like every store read there).
  * Never blocks the reply: a store that fails or is slow means English.
  */
-export async function replyLanguage(deps: CommandDeps, channel: string | undefined, ms = STORE_BEFORE_ACK_MS): Promise<Language> {
+/**
+ * How long a reply waits for the channel's language before going out in English. Short: it comes on
+ * top of the handler's own store reads, and all of them must fit in Slack's 3 s.
+ */
+export const LANGUAGE_BEFORE_ACK_MS = 400;
+
+export async function replyLanguage(deps: CommandDeps, channel: string | undefined, ms = LANGUAGE_BEFORE_ACK_MS): Promise<Language> {
   if (!deps.settings || !channel) return 'en';
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<Language>((resolve) => {

@@ -1,12 +1,12 @@
 import { isLanguage, translator } from '../../i18n';
 import { adminOnly } from '../replies';
-import { beforeAck, type CommandArgs, type CommandDeps, type CommandKit, ephemeral } from './kit';
+import { beforeAck, type CommandArgs, type CommandDeps, type CommandKit, ephemeral, replyLanguage } from './kit';
 
 /** `/wxa lang` (anyone: the channel's language) and `/wxa lang zh|en` (admins: set it). */
 export async function handleLanguage(words: string[], { command }: CommandArgs, deps: CommandDeps, h: CommandKit): Promise<void> {
   const settings = deps.settings;
   const wanted = (words[0] ?? '').toLowerCase();
-  const current = settings ? await beforeAck(settings.language(command.channel_id)) : 'en';
+  const current = await replyLanguage(deps, command.channel_id);
   if (wanted === '') {
     await h.ack(ephemeral(translator(current)('lang.current')));
     h.count('help');

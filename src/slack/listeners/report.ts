@@ -26,7 +26,7 @@ export async function handleReport(
     return;
   }
   const app = resolved.program;
-  const language = deps.settings ? await beforeAck(deps.settings.language(command.channel_id)) : undefined;
+  const language = deps.settings ? await replyLanguage(deps, command.channel_id) : undefined;
   const request: ReportRequest = language ? { ...typed, language } : typed;
   const lang = request.language ?? 'en';
   const t = translator(lang);
