@@ -22,19 +22,33 @@ export class PeriodError extends Error {
   override readonly name = 'PeriodError';
 }
 
-// Calendar arithmetic is done on UTC midnights so the host's TZ never shifts a date.
-const fmt = (d: dayjs.Dayjs) => d.format('YYYYMMDD');
+// Calendar arithmetic is done on UTC midnights (plain Date.UTC numbers, not dayjs objects: these
+// run many times per report on the thread that acks Slack) so the host's TZ never shifts a date.
+const DAY_MS = 86_400_000;
+
+function fmt(ms: number): string {
+  const d = new Date(ms);
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth() + 1;
+  const day = d.getUTCDate();
+  return `${String(y).padStart(4, '0')}${m < 10 ? '0' : ''}${m}${day < 10 ? '0' : ''}${day}`;
+}
 
 /** Throws PeriodError unless `s` is a real yyyymmdd date. */
 export function assertDate(s: string): void {
   parseCompact(s);
 }
 
-function parseCompact(s: string): dayjs.Dayjs {
+/** UTC midnight of a yyyymmdd date, in ms; throws PeriodError unless it is a real date. */
+function parseCompact(s: string): number {
   if (!/^\d{8}$/.test(s)) throw new PeriodError(`"${s}" is not a yyyymmdd date`);
-  const d = dayjs.utc(`${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}`);
-  if (!d.isValid() || fmt(d) !== s) throw new PeriodError(`${s} is not a real date`);
-  return d;
+  const y = Number(s.slice(0, 4));
+  const m = Number(s.slice(4, 6));
+  const d = Number(s.slice(6, 8));
+  const ms = Date.UTC(y, m - 1, d);
+  // Date.UTC maps years 0-99 to 1900-1999 and rolls 02-30 over to 03-02: both fail this check.
+  if (m < 1 || m > 12 || d < 1 || fmt(ms) !== s) throw new PeriodError(`${s} is not a real date`);
+  return ms;
 }
 
 /** Validates a calendar date given as numbers; returns yyyymmdd or null when impossible (2017-02-30). */
@@ -57,27 +71,33 @@ export function chinaToday(now: Date): string {
 }
 
 export function addDays(yyyymmdd: string, n: number): string {
-  return fmt(parseCompact(yyyymmdd).add(n, 'day'));
+  return fmt(parseCompact(yyyymmdd) + n * DAY_MS);
 }
 
 /** ISO weekday, Monday = 1 .. Sunday = 7. */
 export function isoWeekday(yyyymmdd: string): number {
-  const d = parseCompact(yyyymmdd).day();
+  const d = new Date(parseCompact(yyyymmdd)).getUTCDay();
   return d === 0 ? 7 : d;
 }
 
 /** The natural period (day, Monday..Sunday week, calendar month) that contains a date. */
 export function periodContaining(granularity: Granularity, yyyymmdd: string): Period {
-  const d = parseCompact(yyyymmdd);
+  const ms = parseCompact(yyyymmdd);
   switch (granularity) {
     case 'daily':
-      return { granularity, begin: fmt(d), end: fmt(d) };
+      return { granularity, begin: yyyymmdd, end: yyyymmdd };
     case 'weekly': {
-      const monday = d.subtract(isoWeekday(yyyymmdd) - 1, 'day');
-      return { granularity, begin: fmt(monday), end: fmt(monday.add(6, 'day')) };
+      const weekday = new Date(ms).getUTCDay();
+      const monday = ms - ((weekday + 6) % 7) * DAY_MS;
+      return { granularity, begin: fmt(monday), end: fmt(monday + 6 * DAY_MS) };
     }
-    case 'monthly':
-      return { granularity, begin: fmt(d.startOf('month')), end: fmt(d.endOf('month')) };
+    case 'monthly': {
+      const d = new Date(ms);
+      const y = d.getUTCFullYear();
+      const m = d.getUTCMonth();
+      // Day 0 of the next month is this month's last day.
+      return { granularity, begin: fmt(Date.UTC(y, m, 1)), end: fmt(Date.UTC(y, m + 1, 0)) };
+    }
   }
 }
 

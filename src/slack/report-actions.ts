@@ -1,7 +1,17 @@
 import type { types } from '@slack/bolt';
 import { z } from 'zod';
 import { isoDate } from '../calendar/labels';
-import { addDays, GRANULARITIES, nextPeriod, periodContaining, previousPeriod, type Granularity, type Period } from '../calendar/period';
+import { LRUCache } from 'lru-cache';
+import {
+  addDays,
+  chinaToday,
+  GRANULARITIES,
+  nextPeriod,
+  periodContaining,
+  previousPeriod,
+  type Granularity,
+  type Period,
+} from '../calendar/period';
 import { type Language, translator } from '../i18n';
 import { REPORT_KINDS, type Report, type ReportKind, type ReportRequest, reportTitle } from '../reports/model';
 import { KIND_RULES, parseReportText } from '../reports/request';
@@ -77,9 +87,23 @@ function targetFor(kind: ReportKind, app: string, period: Period, span?: number)
   return { kind, app, granularity: g, date: p.begin };
 }
 
+/**
+ * Whether a target can be served (complete, not before 2017, within the kind's history) depends only
+ * on it and on today's date in China: remembered, since every report asks about ~12 targets on the
+ * thread that acks Slack.
+ */
+const servableCache = new LRUCache<string, boolean>({ max: 10_000 });
+
 /** Keeps only targets a click could serve now (complete, not before 2017, within the kind's history). */
 function servable(t: Target, now: Date): boolean {
-  return decodeTarget(encodeTarget(t), now).ok;
+  const value = encodeTarget(t);
+  const key = `${chinaToday(now)}:${value}`;
+  let ok = servableCache.get(key);
+  if (ok === undefined) {
+    ok = decodeTarget(value, now).ok;
+    servableCache.set(key, ok);
+  }
+  return ok;
 }
 
 /** The period one step back or forward: a day for span kinds, else the period's own length. */
