@@ -273,7 +273,7 @@ export class ScheduleRunner {
         );
         return { outcome: 'not_ready_notice', key };
       }
-      const detail = this.d.delivery.describe(e, key);
+      const detail = this.d.delivery.failure(e, 'report');
       log.warn({ outcome: 'failed', err: errorText(e) }, 'scheduled run failed');
       await this.notice(s, { kind: 'failed', scheduleId: s.id, range: formatRange(period), error: e, ref: key }, log);
       await this.record(key, { state: 'failed', detail, leaseUntil: 0 }, log, 'failed mark');
@@ -305,7 +305,7 @@ export class ScheduleRunner {
     const key = run.key;
     const hopeless = this.d.delivery.hopeless(e);
     if (w.inWindow && !hopeless) {
-      const detail = `summary posted; chart failed: ${this.d.delivery.describe(e, key)}`;
+      const detail = this.d.delivery.failure(e, 'chart');
       await this.record(key, { state: 'retrying', nextAttemptAt: w.retryAt, detail, leaseUntil: 0, delivered }, log, 'retry mark');
       log.warn({ outcome: 'retrying', retryAt: w.retryAt, err: errorText(e) }, 'summary posted, chart failed; will retry the chart');
       return { outcome: 'retrying', key, retryAt: w.retryAt };
@@ -316,12 +316,7 @@ export class ScheduleRunner {
       { kind: 'chart_missing', scheduleId: s.id, range: formatRange(period), error: e, ref: key, hours: hopeless ? undefined : w.hours },
       log,
     );
-    await this.record(
-      key,
-      { state: 'failed', detail: `summary posted; chart never delivered: ${this.d.delivery.describe(e, key)}`, leaseUntil: 0 },
-      log,
-      'failed mark',
-    );
+    await this.record(key, { state: 'failed', detail: this.d.delivery.failure(e, 'chart'), leaseUntil: 0 }, log, 'failed mark');
     return { outcome: 'failed', key };
   }
 

@@ -18,6 +18,9 @@ export type RunNotice =
   | { kind: 'failed'; scheduleId: string; range: string; error: unknown; ref: string }
   | { kind: 'chart_missing'; scheduleId: string; range: string; error: unknown; ref: string; hours?: number };
 
+/** What part of a scheduled run failed. */
+export type FailedPart = 'report' | 'chart';
+
 /** Where scheduled reports go (Slack; implemented in src/slack). */
 export interface ScheduledDelivery {
   /** Posts the parts not in `done` into the channel; `onPart` is awaited after each one. */
@@ -28,8 +31,11 @@ export interface ScheduledDelivery {
   ): Promise<void>;
   /** Tells the channel, in its language (English when not given). */
   notice(channel: string, n: RunNotice, lang?: Language): Promise<void>;
-  /** A failure in one line for the run log (`/wxa schedule list` shows it). */
-  describe(e: unknown, ref: string): string;
+  /**
+   * A failure as the run log keeps it: facts, in no language (`/wxa schedule list` words them in the
+   * reader's). `part` is what failed: the report, or the chart after the summary was posted.
+   */
+  failure(e: unknown, part: FailedPart): string;
   /** True when trying again cannot help (Slack refuses the bot token). */
   hopeless(e: unknown): boolean;
 }

@@ -5,6 +5,7 @@ import { describeWhen, type ScheduleSpecProblem } from '../schedule/spec';
 import { type Language, translator } from '../i18n';
 import { adminOnly, isAdminAction, programProblem } from './replies';
 import { echo } from './text';
+import { runFailureWords } from './run-failure';
 
 export function scheduleUsage(lang: Language = 'en'): string {
   return translator(lang)('schedule.usage');
@@ -49,7 +50,8 @@ function lastOutcome(r: RunRecord | undefined, tz: string, lang: Language): stri
   const t = translator(lang);
   if (!r) return t('schedule.last.never');
   const when = momentIn(new Date(r.updatedAt), tz, lang);
-  const detail = r.state === 'failed' && r.detail ? t('schedule.last.detail', { detail: r.detail }) : '';
+  const failed = (r.state === 'failed' || r.state === 'retrying') && r.detail;
+  const detail = failed ? t('schedule.last.detail', { detail: runFailureWords(r.detail ?? '', r.key, lang) }) : '';
   return `${t('schedule.last', { state: runStateWords(r.state, lang), when })}${detail}`;
 }
 

@@ -4,12 +4,11 @@ import type { Metrics } from '../metrics';
 import type { RunNotice, ScheduledDelivery } from '../schedule/types';
 import { deliverReport } from './deliver';
 import { DeliveryError, slackProblem, userMessage } from './errors';
+import { failureReason, runFailure } from './run-failure';
 
 const plain = (e: unknown, ref: string, lang: Language = 'en') => userMessage(e, ref, lang).replace(/^:warning: /, '');
 /** The Slack error behind a failed upload, or the error itself. */
 const cause = (e: unknown) => (e instanceof DeliveryError && e.slackCause !== undefined ? e.slackCause : e);
-/** A reason in a sentence: without its final full stop (either language's). */
-const clause = (s: string) => s.replace(/[.。]$/, '');
 
 /** Scheduled reports and their notices, posted with the bot's Web API client. */
 export function slackScheduledDelivery(client: WebClient, o: { metrics?: Metrics; timezone: string }): ScheduledDelivery {
@@ -23,7 +22,7 @@ export function slackScheduledDelivery(client: WebClient, o: { metrics?: Metrics
     async notice(channel, n, lang) {
       await client.chat.postMessage({ channel, text: noticeText(n, lang) });
     },
-    describe: (e, ref) => slackProblem(cause(e))?.reason ?? clause(plain(cause(e), ref)),
+    failure: runFailure,
     hopeless: (e) => slackProblem(cause(e))?.auth === true,
   };
 }
@@ -42,7 +41,7 @@ export function noticeText(n: RunNotice, lang: Language = 'en'): string {
       return t('schedule.notice.failed', { id: n.scheduleId, range: n.range, reason: plain(n.error, n.ref, lang) });
     case 'chart_missing': {
       const slack = slackProblem(cause(n.error), lang);
-      const reason = slack?.reason ?? clause(plain(cause(n.error), n.ref, lang));
+      const reason = failureReason(cause(n.error), n.ref, lang);
       const after = n.hours === undefined ? '' : t('schedule.notice.after', { hours: n.hours });
       const action = slack?.auth ? (lang === 'en' ? ` ${slack.action}` : slack.action) : '';
       return t('schedule.notice.chartMissing', { id: n.scheduleId, range: n.range, after, reason, action });

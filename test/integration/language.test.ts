@@ -59,4 +59,24 @@ describe('/wxa lang', () => {
     const list = await h.command('/wxa', 'schedule list');
     expect(String(list.json?.text)).toContain('此频道还没有定时报表');
   });
+
+  test('a scheduled run that failed is explained by /wxa schedule list in the channel language, whatever language it failed in', async () => {
+    h = await startHarness({ SLACK_ADMIN_USERS: 'U0ADMIN' });
+    await h.command('/wxa', 'schedule add weekly', { user: 'U0ADMIN' });
+    const [s] = await h.runtime.store.listSchedules();
+    h.sim.inject('datacube', { type: 'errcode', errcode: 45009 }, 200);
+    // The run fails while the channel is still English; the list is read after it turned Chinese.
+    await h.command('/wxa', `schedule run ${s.id}`, { user: 'U0ADMIN', responseId: 'run' });
+    // The command's follow-up comes once the run is recorded.
+    await h.slack.waitFor(() => h.slack.responses.some((r) => r.id === 'run' && /could not be posted/.test(String(r.body.text))));
+    expect(h.slack.callsTo('chat.postMessage').some((c) => /could not be posted/.test(String(c.args.text)))).toBe(true);
+    const en = String((await h.command('/wxa', 'schedule list')).json?.text);
+    expect(en).toMatch(/last: failed .* — The mini program's daily WeChat API quota is used up/);
+
+    await h.command('/wxa', 'lang zh', { user: 'U0ADMIN' });
+    const zh = String((await h.command('/wxa', 'schedule list')).json?.text);
+    expect(zh).toContain('失败 — 小程序今天的微信接口调用额度已用完');
+    expect(zh).toContain('微信错误码 45009');
+    expect(zh).not.toMatch(/quota|Try again/);
+  });
 });
