@@ -33,4 +33,13 @@ export const MIGRATIONS: readonly string[] = [
        WHEN 'running' THEN json_extract(body, '$.leaseUntil')
        ELSE NULL END;
    CREATE INDEX runs_due ON runs (due_at);`,
+  // 3: documents by collection (alerts)
+  `CREATE TABLE docs (
+     collection TEXT NOT NULL,
+     id TEXT NOT NULL,
+     body TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     PRIMARY KEY (collection, id)
+   );
+   CREATE INDEX docs_by_age ON docs (collection, created_at);`,
 ];

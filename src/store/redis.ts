@@ -114,6 +114,34 @@ export class RedisStore implements Store {
     return n > 0;
   }
 
+  async putDoc(collection: string, id: string, body: string, createdAt: number): Promise<void> {
+    await this.redis
+      .multi()
+      .set(this.k('doc', collection, id), body)
+      .zadd(this.k('docs', collection), String(createdAt), id)
+      .exec();
+  }
+
+  async getDoc(collection: string, id: string): Promise<string | undefined> {
+    return (await this.redis.get(this.k('doc', collection, id))) ?? undefined;
+  }
+
+  async listDocs(collection: string): Promise<string[]> {
+    const ids = await this.redis.zrange(this.k('docs', collection), '0', '-1');
+    if (ids.length === 0) return [];
+    const bodies = await this.redis.mget(ids.map((id) => this.k('doc', collection, id)));
+    return bodies.filter((b): b is string => b !== null);
+  }
+
+  async deleteDoc(collection: string, id: string): Promise<boolean> {
+    const [[, n]] = (await this.redis
+      .multi()
+      .del(this.k('doc', collection, id))
+      .zrem(this.k('docs', collection), id)
+      .exec()) as [[Error | null, number]];
+    return n > 0;
+  }
+
   private transaction<T>(fn: (r: Redis) => Promise<T>): Promise<T> {
     const run = this.txQueue.then(() => fn(this.tx));
     this.txQueue = run.catch(() => undefined);

@@ -187,6 +187,24 @@ export class SqliteStore implements Store {
     return this.sql('DELETE FROM schedules WHERE id = ?').run(id).changes > 0;
   }
 
+  async putDoc(collection: string, id: string, body: string, createdAt: number): Promise<void> {
+    this.sql('INSERT OR REPLACE INTO docs (collection, id, body, created_at) VALUES (?, ?, ?, ?)').run(collection, id, body, createdAt);
+  }
+
+  async getDoc(collection: string, id: string): Promise<string | undefined> {
+    const row = this.sql('SELECT body FROM docs WHERE collection = ? AND id = ?').get(collection, id) as { body: string } | undefined;
+    return row?.body;
+  }
+
+  async listDocs(collection: string): Promise<string[]> {
+    const rows = this.sql('SELECT body FROM docs WHERE collection = ? ORDER BY created_at, id').all(collection) as { body: string }[];
+    return rows.map((r) => r.body);
+  }
+
+  async deleteDoc(collection: string, id: string): Promise<boolean> {
+    return this.sql('DELETE FROM docs WHERE collection = ? AND id = ?').run(collection, id).changes > 0;
+  }
+
   private readRun(key: string): RunRecord | undefined {
     const row = this.sql('SELECT body FROM runs WHERE key = ?').get(key) as { body: string } | undefined;
     return row ? (JSON.parse(row.body) as RunRecord) : undefined;

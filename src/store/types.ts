@@ -21,9 +21,10 @@ export interface Schedule {
 
 /**
  * A scheduled run's life: running -> posted | waiting_data -> ... -> not_ready_notice | failed;
- * retrying: the summary is in the channel but the chart is not, tried again at nextAttemptAt.
+ * retrying: the summary is in the channel but the chart is not, tried again at nextAttemptAt;
+ * done: finished without posting (an alert evaluated as normal, muted, or without enough history).
  */
-export type RunState = 'running' | 'waiting_data' | 'retrying' | 'posted' | 'not_ready_notice' | 'failed';
+export type RunState = 'running' | 'waiting_data' | 'retrying' | 'posted' | 'not_ready_notice' | 'failed' | 'done';
 
 export interface RunRecord {
   /** Idempotency key: schedule id + period. */
@@ -84,6 +85,15 @@ export interface Store {
   lastRun(scheduleId: string): Promise<RunRecord | undefined>;
   /** Unfinished runs needing attention: retry due, or owner's lease ran out. */
   dueRuns(now: number): Promise<RunRecord[]>;
+
+  /**
+   * Small JSON documents by collection and id (alerts), listed oldest first by `createdAt`. The
+   * store keeps the text as given: the owner of a collection validates what it reads back.
+   */
+  putDoc(collection: string, id: string, body: string, createdAt: number): Promise<void>;
+  getDoc(collection: string, id: string): Promise<string | undefined>;
+  listDocs(collection: string): Promise<string[]>;
+  deleteDoc(collection: string, id: string): Promise<boolean>;
 
   kvGet(key: string): Promise<string | undefined>;
   /** ttlMs undefined = keep forever. */

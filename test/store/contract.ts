@@ -26,6 +26,21 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     });
     afterEach(() => store.close());
 
+    test('documents: put, get, list by collection in creation order, replace, delete', async () => {
+      await store.putDoc('alerts', 'b', '{"n":2}', 2);
+      await store.putDoc('alerts', 'a', '{"n":1}', 1);
+      await store.putDoc('other', 'a', '{"n":9}', 0);
+      expect(await store.listDocs('alerts')).toEqual(['{"n":1}', '{"n":2}']);
+      await store.putDoc('alerts', 'a', '{"n":1,"muted":true}', 1);
+      expect(await store.getDoc('alerts', 'a')).toBe('{"n":1,"muted":true}');
+      expect(await store.listDocs('alerts')).toEqual(['{"n":1,"muted":true}', '{"n":2}']);
+      expect(await store.deleteDoc('alerts', 'a')).toBe(true);
+      expect(await store.deleteDoc('alerts', 'a')).toBe(false);
+      expect(await store.getDoc('alerts', 'a')).toBeUndefined();
+      expect(await store.listDocs('other')).toEqual(['{"n":9}']);
+      expect(await store.listDocs('none')).toEqual([]);
+    });
+
     test('schedules: save, get, list in creation order, delete', async () => {
       await store.saveSchedule(schedule('b', 2));
       await store.saveSchedule(schedule('a', 1));
