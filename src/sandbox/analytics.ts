@@ -1,5 +1,5 @@
 import { periodContaining, type Period } from '../calendar/period';
-import { hasData, hash01, visitRow } from './data';
+import { hasData, hash01, type Scale, visitRow } from './data';
 import { shuffled, split, wobble } from './mix';
 
 // One day's visit distribution and pages, derived from that day's visit trend so the figures agree:
@@ -87,7 +87,7 @@ function buckets(total: number, weights: readonly number[], seed: string): Item[
 const unsorted = (items: Item[], seed: string): Item[] => shuffled(items, (e) => `${seed}${e.key}`);
 
 /** getweanalysisappidvisitdistribution for one day. */
-export function distributionBody(p: Period, scale = 1): DistributionBody {
+export function distributionBody(p: Period, scale: Scale = 1): DistributionBody {
   const d = p.begin;
   if (!hasData(p)) return { ref_date: d, list: [] };
   const sessions = visitRow(p, scale).session_cnt;
@@ -207,7 +207,7 @@ function pageRow(s: PageSpec, d: string, pv: number, entries: number): Partial<P
 }
 
 /** getweanalysisappidvisitpage for one day: the pages by views, most viewed first. */
-export function pageBody(p: Period, scale = 1): PageBody {
+export function pageBody(p: Period, scale: Scale = 1): PageBody {
   const d = p.begin;
   if (!hasData(p)) return { ref_date: d, list: [] };
   const trend = visitRow(p, scale);

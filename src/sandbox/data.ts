@@ -50,9 +50,28 @@ export function day(d: string): Day {
   return { uv, uvNew, sessions, pv, stay };
 }
 
-function days(p: Period): Day[] {
+/**
+ * How large a mini program's counts are (visitors, new users, sessions, page views, shares; not the
+ * stay time per visitor): one factor for every day (another mini program's size), or a factor per
+ * day (a simulated dip on some days, see WeChatSimulator.dip).
+ */
+export type Scale = number | ((yyyymmdd: string) => number);
+
+export function scaleOn(scale: Scale, d: string): number {
+  return typeof scale === 'number' ? scale : scale(d);
+}
+
+/** One day's figures with its counts scaled: what every endpoint derives from, so a dip shows in all of them. */
+export function scaledDay(d: string, scale: Scale = 1): Day {
+  const k = scaleOn(scale, d);
+  const x = day(d);
+  if (k === 1) return x;
+  return { ...x, uv: Math.round(x.uv * k), uvNew: Math.round(x.uvNew * k), sessions: Math.round(x.sessions * k), pv: Math.round(x.pv * k) };
+}
+
+function days(p: Period, scale: Scale): Day[] {
   const out: Day[] = [];
-  for (let d = p.begin; d <= p.end; d = addDays(d, 1)) out.push(day(d));
+  for (let d = p.begin; d <= p.end; d = addDays(d, 1)) out.push(scaledDay(d, scale));
   return out;
 }
 
@@ -76,14 +95,8 @@ export function refDate(p: Period): string {
 
 export const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 
-export function visitRow(p: Period, scale = 1): VisitRow {
-  const ds = days(p).map((d) => ({
-    ...d,
-    uv: Math.round(d.uv * scale),
-    uvNew: Math.round(d.uvNew * scale),
-    sessions: Math.round(d.sessions * scale),
-    pv: Math.round(d.pv * scale),
-  }));
+export function visitRow(p: Period, scale: Scale = 1): VisitRow {
+  const ds = days(p, scale);
   const sum = (f: (d: Day) => number) => ds.reduce((a, d) => a + f(d), 0);
   const uv = Math.round(sum((d) => d.uv) * DEDUPE[p.granularity]);
   const sessions = sum((d) => d.sessions);
@@ -126,7 +139,7 @@ function offsetPeriodComplete(p: Period, key: number, now: Date): boolean {
 export function retainBody(
   p: Period,
   now: Date,
-  scale = 1,
+  scale: Scale = 1,
 ): { ref_date: string; visit_uv_new: { key: number; value: number }[]; visit_uv: { key: number; value: number }[] } {
   const row = visitRow(p, scale);
   const keys = RETAIN_KEYS[p.granularity].filter((k) => offsetPeriodComplete(p, k, now));
@@ -139,8 +152,9 @@ export function retainBody(
   return { ref_date: refDate(p), visit_uv_new: seriesFor(row.visit_uv_new, false), visit_uv: seriesFor(row.visit_uv, true) };
 }
 
-export function summaryRow(p: Period): { ref_date: string; visit_total: number; share_pv: number; share_uv: number } {
-  const d = day(p.begin);
+/** The day's summary; `scale` sizes the shares (visit_total, a running total of users, stays as it is). */
+export function summaryRow(p: Period, scale: Scale = 1): { ref_date: string; visit_total: number; share_pv: number; share_uv: number } {
+  const d = scaledDay(p.begin, scale);
   return {
     ref_date: p.begin,
     visit_total: Math.round(150_000 + daysSinceEpoch(p.begin) * 310 + 20_000 * hash01(`tot${p.begin}`)),

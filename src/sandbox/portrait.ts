@@ -1,5 +1,5 @@
 import type { Granularity, Period } from '../calendar/period';
-import { hasData, visitRow } from './data';
+import { hasData, type Scale, visitRow } from './data';
 import { split, wobble } from './mix';
 
 // The user portrait of a 1, 7 or 30 day span, from the span's deduplicated visitors (the same
@@ -154,7 +154,7 @@ function groups(active: number, fresh: number, seed: string): { visit_uv: GroupB
 }
 
 /** getweanalysisappiduserportrait for begin..end, a span of `days` (1, 7 or 30) days. */
-export function portraitBody(begin: string, end: string, days: number, scale = 1): PortraitBody {
+export function portraitBody(begin: string, end: string, days: number, scale: Scale = 1): PortraitBody {
   const ref_date = `${begin}-${end}`;
   const span: Period = { granularity: SPAN_GRANULARITY[days] ?? 'monthly', begin, end };
   if (!hasData(span)) return { ref_date, visit_uv_new: EMPTY, visit_uv: EMPTY };

@@ -6,7 +6,8 @@ import { PERFORMANCE_PATH } from '../wechat/client';
 import { ENDPOINTS } from '../wechat/endpoints';
 import type { EndpointKind } from '../wechat/types';
 import { addDays, chinaToday, isComplete, periodContaining, type Granularity, type Period } from '../calendar/period';
-import { hasData, refDate, retainBody, summaryRow, visitRow } from './data';
+import { hasData, refDate, retainBody, type Scale, summaryRow, visitRow } from './data';
+import { type DipDay, dipDay, dipsFromEnv, MAX_DIP_FACTOR, validFactor, YESTERDAY } from './dip';
 import { distributionBody, pageBody } from './analytics';
 import { portraitBody } from './portrait';
 import { performanceAnswer } from './performance';
@@ -75,6 +76,11 @@ export interface SimulatorOptions {
   tokenTtlSec?: number;
   host?: string;
   port?: number;
+  /**
+   * Days whose counts are multiplied by a factor (see `dip`): `{ '20170313': 0.5 }`. When absent,
+   * the SANDBOX_DIP variable's (`20170313:0.5`, comma-separated for more); a bad value throws.
+   */
+  dips?: Readonly<Record<string, number>>;
 }
 
 export interface SimulatorStats {
@@ -119,6 +125,7 @@ export class WeChatSimulator {
   private readonly held = new EventEmitter().setMaxListeners(0);
   /** Stops for every streamed answer still being written, so close() leaves no timer running. */
   private readonly streaming = new Set<() => void>();
+  private readonly dips = new Map<DipDay, number>();
 
   constructor(private readonly opts: SimulatorOptions = {}) {
     this.appid = opts.appid ?? SANDBOX_APPID;
@@ -128,6 +135,7 @@ export class WeChatSimulator {
     this.secrets.set(this.appid, this.secret);
     for (const a of opts.extraApps ?? []) this.secrets.set(a.appid, a.secret);
     this.random = mulberry32(opts.errorRate?.seed ?? 1);
+    for (const [d, factor] of Object.entries(opts.dips ?? dipsFromEnv())) this.dip(d, factor);
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch(() => {
         if (!res.headersSent) res.writeHead(500);
@@ -197,6 +205,38 @@ export class WeChatSimulator {
 
   clearFaults(): void {
     this.faults.length = 0;
+  }
+
+  /**
+   * Multiplies the counts of `day` (visitors, new users, sessions, page views, shares) by `factor`,
+   * for every mini program served, in every answer that covers the day: the daily and weekly (and
+   * monthly) visit trend, retention, the daily summary, the visit distribution, pages and portraits.
+   * `day` is YYYYMMDD, YYYY-MM-DD or 'yesterday' (the last complete day in China at each request);
+   * a factor of 1 removes the dip, one above 1 makes a spike.
+   */
+  dip(day: string, factor: number): void {
+    const key = dipDay(day);
+    if (key === undefined) throw new Error(`a dip's day must be YYYYMMDD, YYYY-MM-DD or ${YESTERDAY}, not "${day}"`);
+    if (!validFactor(factor)) throw new Error(`a dip's factor must be a number from 0 to ${MAX_DIP_FACTOR}, not ${factor}`);
+    if (factor === 1) this.dips.delete(key);
+    else this.dips.set(key, factor);
+  }
+
+  clearDips(): void {
+    this.dips.clear();
+  }
+
+  /** The factor the counts of day d are multiplied by (1 when it has no dip). */
+  dipOn(d: string): number {
+    const fixed = this.dips.get(d);
+    if (fixed !== undefined) return fixed;
+    const yesterday = this.dips.get(YESTERDAY);
+    return yesterday !== undefined && d === addDays(chinaToday(this.now()), -1) ? yesterday : 1;
+  }
+
+  /** An app of size `appScale`, with the dips. */
+  private sized(appScale: number): Scale {
+    return this.dips.size === 0 ? appScale : (d) => appScale * this.dipOn(d);
   }
 
   /** Every token issued so far stops working (answers 40001), as when another server rotates it. */
@@ -386,7 +426,7 @@ export class WeChatSimulator {
     if (!ep) return { errcode: 48001, errmsg: 'api unauthorized' };
     const auth = this.authorize(token);
     if ('errcode' in auth) return auth;
-    const { scale } = auth;
+    const scale = this.sized(auth.scale);
 
     const begin = String(body.begin_date ?? '');
     const end = String(body.end_date ?? '');
@@ -400,7 +440,8 @@ export class WeChatSimulator {
       case 'visitTrend':
         return { list: hasData(p) ? [visitRow(p, scale)] : [] };
       case 'dailySummary':
-        return { list: hasData(p) ? [summaryRow(p)] : [] };
+        // The summary's shares have never been sized per app; a dip applies all the same.
+        return { list: hasData(p) ? [summaryRow(p, this.sized(1))] : [] };
       case 'visitDistribution':
         return distributionBody(p, scale);
       case 'visitPage':
@@ -412,7 +453,7 @@ export class WeChatSimulator {
   }
 
   /** An endpoint over the last 1, 7 or 30 days (the user portrait): end - begin is 0, 6 or 29, end at most yesterday. */
-  private span(spans: readonly number[], begin: string, end: string, scale: number): object {
+  private span(spans: readonly number[], begin: string, end: string, scale: Scale): object {
     const n = spans.find((days) => addDays(end, 1 - days) === begin);
     if (n === undefined || !isComplete({ granularity: 'daily', begin: end, end }, this.now())) return this.rangeError();
     return portraitBody(begin, end, n, scale);
