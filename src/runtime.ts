@@ -11,6 +11,11 @@ import { slackScheduledDelivery } from './slack/scheduled';
 import type { Logger } from './log';
 import { Metrics } from './metrics';
 import { createChartRenderer } from './render/pool';
+import { AlertBook } from './alerts/book';
+import { AlertClock } from './alerts/clock';
+import { AlertEvaluator } from './alerts/evaluator';
+import { AlertService } from './alerts/service';
+import { slackAlertDelivery, slackCanPost } from './slack/alerted';
 import { BullScheduler } from './schedule/bull';
 import { LocalScheduler } from './schedule/local';
 import { ScheduleRunner, type RunOutcome } from './schedule/runner';
@@ -33,6 +38,7 @@ export interface Runtime {
   reports: ReportService;
   scheduler: Scheduler;
   runner: ScheduleRunner;
+  alerts: { book: AlertBook; evaluator: AlertEvaluator; clock: AlertClock; service: AlertService };
   bot: Bot;
   metrics: Metrics;
   /** Reports (fetch, render, deliver) wait here, REPORT_CONCURRENCY at a time. */
@@ -134,6 +140,45 @@ export async function startRuntime(config: Config, logger: Logger, opts: Runtime
     defaultTimezone: config.REPORT_TIMEZONE,
   });
 
+  const alertLog = logger.child({ component: 'alerts' });
+  const book = new AlertBook(store, alertLog);
+  const evaluator = new AlertEvaluator({
+    store,
+    programs,
+    reports,
+    delivery: slackAlertDelivery(slack, { metrics }),
+    logger: alertLog,
+    owner,
+    settings: {
+      leaseMs: config.SCHEDULER_LEASE_MS,
+      retryIntervalMs: config.SCHEDULE_RETRY_MINUTES * 60_000,
+      retryWindowMs: config.SCHEDULE_RETRY_HOURS * 3_600_000,
+    },
+    anomalyK: config.ALERT_ANOMALY_K,
+    languageOf: (channel) => channelSettings.language(channel),
+    onOutcome: (o, a) => {
+      // Every minute's sweep meets the checks already done: those are not evaluations.
+      if (o.outcome === 'skipped') return;
+      metrics.alertEvaluations.inc({ outcome: o.outcome });
+      // The audit log: every firing, recovery and failed check, whoever triggered it.
+      if (o.outcome !== 'ok' && o.outcome !== 'not_enough_history') {
+        alertLog.info(
+          { audit: { who: 'alerts', where: a.channel, what: `alert ${a.id} ${o.key}`, outcome: `alert:${o.outcome}` } },
+          'audit',
+        );
+      }
+    },
+  });
+  const alertClock = new AlertClock({
+    book,
+    evaluator,
+    store,
+    log: alertLog,
+    time: config.ALERT_TIME,
+    pollMs: Math.min(60_000, config.SCHEDULER_LEASE_MS),
+  });
+  const alerts = new AlertService({ book, evaluator, programs, admins: adminUsers(config), canPost: slackCanPost(slack) });
+
   const slackToken = slackTokenCheck(slack);
   const ready = async (): Promise<Readiness> => {
     const checks: Record<string, string> = {};
@@ -164,17 +209,25 @@ export async function startRuntime(config: Config, logger: Logger, opts: Runtime
     metrics,
     ready,
     schedules,
+    alerts: { service: alerts, time: config.ALERT_TIME },
     stillWorkingMs: opts.stillWorkingMs,
     socketReconnect: opts.socketReconnect,
     store,
   });
   const port = await bot.start().catch(async (e: unknown) => {
     // Slack could not be reached or refused the token: release what was opened, keep the reason.
-    for (const release of [() => scheduler.stop(0), () => programs.close(), () => charts.close(), () => store.close()])
+    for (const release of [
+      () => scheduler.stop(0),
+      () => alertClock.stop(0),
+      () => programs.close(),
+      () => charts.close(),
+      () => store.close(),
+    ])
       await release().catch(() => undefined);
     throw e;
   });
   await scheduler.start();
+  alertClock.start();
   logger.info(
     {
       store: store.kind,
@@ -195,6 +248,7 @@ export async function startRuntime(config: Config, logger: Logger, opts: Runtime
     reports,
     scheduler,
     runner,
+    alerts: { book, evaluator, clock: alertClock, service: alerts },
     bot,
     metrics,
     queue,
@@ -204,7 +258,11 @@ export async function startRuntime(config: Config, logger: Logger, opts: Runtime
       stopped ??= (async () => {
         const deadline = Date.now() + budgetMs;
         bot.drain();
-        const [left] = await Promise.all([bot.settle(budgetMs - 2000), scheduler.stop(Math.max(1000, budgetMs - 2000))]);
+        const [left] = await Promise.all([
+          bot.settle(budgetMs - 2000),
+          scheduler.stop(Math.max(1000, budgetMs - 2000)),
+          alertClock.stop(Math.max(1000, budgetMs - 2000)),
+        ]);
         if (left > 0) {
           logger.warn({ left, waiting: queue.waiting }, 'shutdown budget spent with commands still running');
           // Reports still queued are refused, and their authors told to ask again.

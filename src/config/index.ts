@@ -49,6 +49,11 @@ const schema = z
     REPORT_CONCURRENCY: z.coerce.number().int().min(1, 'must be at least 1').max(256, 'must be at most 256').optional(),
     REPORT_TIMEOUT_MS: z.coerce.number().int().min(1000, 'must be at least 1000').max(600_000, 'must be at most 600000').default(90_000),
     SCHEDULER_LEASE_MS: z.coerce.number().int().min(500, 'must be at least 500').default(60_000),
+    ALERT_TIME: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (China time), e.g. 10:30')
+      .default('10:30'),
+    ALERT_ANOMALY_K: z.coerce.number().min(1, 'must be at least 1').max(20, 'must be at most 20').default(4.5),
   })
   .superRefine((c, ctx) => {
     const need = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });

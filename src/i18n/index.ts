@@ -1,5 +1,6 @@
 import i18next, { type TFunction } from 'i18next';
 import * as actions from './catalog/actions';
+import * as alerts from './catalog/alerts';
 import * as charts from './catalog/charts';
 import * as common from './catalog/common';
 import * as messages from './catalog/messages';
@@ -16,7 +17,7 @@ export function isLanguage(s: string): s is Language {
 }
 
 /** Every catalogue, merged. A new area of the product adds its file here. */
-const CATALOGUES = [common, actions, charts, messages, replies];
+const CATALOGUES = [common, actions, alerts, charts, messages, replies];
 
 export const EN = Object.assign({}, ...CATALOGUES.map((c) => c.en)) as Record<string, string>;
 export const ZH = Object.assign({}, ...CATALOGUES.map((c) => c.zh)) as Record<string, string>;

@@ -63,6 +63,12 @@ export class Metrics {
     labelNames: ['outcome'],
     registers: [this.registry],
   });
+  readonly alertEvaluations = new Counter({
+    name: 'wxa_alert_evaluations_total',
+    help: 'Alert evaluations by outcome (fired, recovered, ok, muted, not_enough_history, waiting_data, could_not_check, skipped)',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
   readonly slackSocketConnected = new Gauge({
     name: 'wxa_slack_socket_connected',
     help: 'Socket Mode: 1 while the WebSocket link to Slack is up, 0 otherwise (always 0 on the HTTP receiver)',

@@ -1,6 +1,7 @@
 import type { ChartConfiguration } from 'chart.js';
-import type { Report } from '../reports/model';
+import type { Chartable } from '../reports/service';
 import { renderConfig } from './canvas';
+import { alertConfig, alertIsEmpty, alertSubtitle } from './charts/alert';
 import { cohortsIsEmpty, cohortsSubtitle, renderCohorts } from './charts/cohorts';
 import { digestConfig } from './charts/digest';
 import { renderEmpty } from './charts/frame';
@@ -20,9 +21,11 @@ export { trendConfig as chartConfig } from './charts/trend';
 const single = <T extends ChartConfiguration<'line'> | ChartConfiguration<'bar'>>(c: T) => renderConfig(c as unknown as ChartConfiguration);
 
 /** What an empty picture says it would have shown. */
-export function emptySubtitle(r: Report): string {
+export function emptySubtitle(r: Chartable): string {
   const { t } = wordsFor(r);
   switch (r.kind) {
+    case 'alert':
+      return alertSubtitle(r);
     case 'sources':
       return sourcesSubtitle(r);
     case 'users':
@@ -38,9 +41,11 @@ export function emptySubtitle(r: Report): string {
   }
 }
 
-export function isEmpty(r: Report): boolean {
+export function isEmpty(r: Chartable): boolean {
   if (r.empty) return true;
   switch (r.kind) {
+    case 'alert':
+      return alertIsEmpty(r);
     case 'retain':
     case 'visits':
     case 'digest':
@@ -59,13 +64,15 @@ export function isEmpty(r: Report): boolean {
 }
 
 /**
- * The report's chart as a PNG (1600x800, users and long cohort tables taller), drawn and encoded
- * synchronously on the calling thread (a render worker): canvas's async toBuffer would encode on
- * libuv's shared thread pool instead. A report without data still gets a picture that says so.
+ * The report's chart as a PNG (1600x800, users and long cohort tables taller; an alert's too), drawn
+ * and encoded synchronously on the calling thread (a render worker): canvas's async toBuffer would
+ * encode on libuv's shared thread pool instead. A report without data still gets a picture that says so.
  */
-export function renderChart(r: Report): Buffer {
+export function renderChart(r: Chartable): Buffer {
   if (isEmpty(r)) return renderEmpty(r, emptySubtitle(r));
   switch (r.kind) {
+    case 'alert':
+      return single(alertConfig(r));
     case 'retain':
     case 'visits':
       return single(trendConfig(r));

@@ -4,8 +4,7 @@ import { LRUCache } from 'lru-cache';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Piscina } from 'piscina';
-import type { Report } from '../reports/model';
-import type { ChartRenderer } from '../reports/service';
+import type { Chartable, ChartRenderer } from '../reports/service';
 import { settlesWithin } from '../util/deadline';
 import { renderChart } from './chart';
 
@@ -33,11 +32,17 @@ function workerFile(): string | undefined {
 
 /**
  * What a chart depends on: the same key always draws the same picture. Every kind draws from
- * different fields, so all of the report counts except its notes (words for the message, not the chart).
+ * different fields, so all of the report counts except its notes (words for the message, not the
+ * chart); an alert's all but its id (its verdict, series, condition, metric, period, language...).
  */
-export function chartKey(r: Report): string {
-  const { notes: _notes, ...drawn } = r;
+export function chartKey(r: Chartable): string {
+  const drawn = r.kind === 'alert' ? omit(r, 'alertId') : omit(r, 'notes');
   return createHash('sha1').update(JSON.stringify(drawn)).digest('hex');
+}
+
+function omit<T extends object, K extends keyof T>(o: T, key: K): Omit<T, K> {
+  const { [key]: _dropped, ...rest } = o;
+  return rest;
 }
 
 /**
@@ -82,7 +87,7 @@ function createUncachedRenderer(threads: number): ChartRenderer {
   // Keep canvas's native library loaded in the main thread too: if only workers load it, the
   // library is unloaded when they exit and the process segfaults on shutdown.
   require('canvas');
-  const pool = new Piscina<Report, Uint8Array>({
+  const pool = new Piscina<Chartable, Uint8Array>({
     filename: file,
     minThreads: threads,
     maxThreads: threads,

@@ -1,6 +1,7 @@
 import type { ChartConfiguration } from 'chart.js';
-import type { Report } from '../reports/model';
+import type { Chartable } from '../reports/service';
 import { emptySubtitle, isEmpty } from './chart';
+import { alertConfig } from './charts/alert';
 import { cohortsCaptions, cohortsSubtitle } from './charts/cohorts';
 import { digestConfig } from './charts/digest';
 import { pagesConfig } from './charts/pages';
@@ -38,9 +39,11 @@ export function configTexts(config: ChartConfiguration): string[] {
 const asAny = (c: ChartConfiguration<'line'> | ChartConfiguration<'bar'>) => c as unknown as ChartConfiguration;
 
 /** Every word of the report's chart, as `renderChart` would draw it. */
-export function chartTexts(r: Report): string[] {
+export function chartTexts(r: Chartable): string[] {
   if (isEmpty(r)) return [chartTitle(r), emptySubtitle(r), wordsFor(r).t('chart.noData')];
   switch (r.kind) {
+    case 'alert':
+      return configTexts(asAny(alertConfig(r)));
     case 'retain':
     case 'visits':
       return configTexts(asAny(trendConfig(r)));

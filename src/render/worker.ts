@@ -1,12 +1,13 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import type { Report } from '../reports/model';
+import type { Chartable } from '../reports/service';
 import { renderChart } from './chart';
 
 /**
  * Piscina worker: one chart renderer per worker thread (created on first use and reused).
  * Returns the PNG bytes; yields once so the canvas's native memory is released between renders.
+ * The report (a Report or an AlertReport) arrives as a structured clone: plain data only.
  */
-export default async function render(report: Report): Promise<Uint8Array> {
+export default async function render(report: Chartable): Promise<Uint8Array> {
   const png = renderChart(report);
   await yieldToLoop();
   return png;

@@ -1,6 +1,7 @@
 import type { Logger } from '../log';
 import type { WeChatClient } from '../wechat/client';
 import { SingleFlight } from '../util/single-flight';
+import type { AlertReport } from './alert';
 import { chartFilename, fetchAndBuild } from './produce';
 import type { Report, ReportRequest } from './model';
 import { untilDeadline, type ReportQueue } from './queue';
@@ -13,9 +14,12 @@ export interface ReportSource {
   readonly sandbox: boolean;
 }
 
+/** What has a chart: a report, or an alert's evaluation. */
+export type Chartable = Report | AlertReport;
+
 /** Draws a report's chart as a PNG (src/render: a worker pool, or in-process for the CLI). */
 export interface ChartRenderer {
-  render(report: Report): Promise<Buffer>;
+  render(report: Chartable): Promise<Buffer>;
   close(): Promise<void>;
   readonly threads: number;
 }
@@ -65,6 +69,11 @@ export class ReportService {
     o: ReportRunOptions = {},
   ): Promise<T> {
     return this.d.queue.run(async (deadline) => deliver(await this.produce(source, request, deadline, o.logger)), o.onStart);
+  }
+
+  /** An alert's chart (the alert path fetches and decides itself, in its own queue slot). */
+  chart(r: AlertReport): Promise<Buffer> {
+    return this.d.charts.render(r);
   }
 
   private produce(source: ReportSource, req: ReportRequest, deadline: AbortSignal, logger?: Logger): Promise<ProducedReport> {

@@ -29,6 +29,7 @@ export interface BotOptions {
   metrics: Metrics;
   ready: () => Promise<Readiness>;
   schedules?: ScheduleService;
+  alerts?: CommandDeps['alerts'];
   now?: () => Date;
   stillWorkingMs?: number;
   /** Socket Mode reconnect backoff (tests shorten it). */
@@ -135,6 +136,7 @@ export function createBot(o: BotOptions): Bot {
     access: accessLists(c),
     admins: adminUsers(c),
     schedules: o.schedules,
+    alerts: o.alerts,
     now: o.now ?? (() => new Date()),
     inFlight,
     stillWorkingMs: o.stillWorkingMs ?? 8_000,

@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import type { SlackBlock } from './messages/kit';
 import type { ProducedReport } from '../reports/service';
 import type { DeliveredParts } from '../store/types';
 import { chartAltText, chartTitle, renderMessage } from './blocks';
@@ -78,6 +79,12 @@ export interface DeliverOptions {
   buttons?: boolean;
 }
 
+/** What one post is made of: the message (built only when it is still to be posted) and the chart file. */
+export interface Post {
+  message: () => { text: string; blocks: SlackBlock[] };
+  file: { chart: Buffer; filename: string; title: string; alt: string };
+}
+
 /**
  * Posts the summary into the channel, then uploads the chart there (files.uploadV2). Each part is
  * skipped if `done` says it is already there, and reported to `onPart` before the next one starts.
@@ -89,18 +96,35 @@ export async function deliverReport(
   onError?: SlackErrorHook,
   o: DeliverOptions = {},
 ): Promise<Delivered> {
+  const post: Post = {
+    message: () => {
+      const message = renderMessage(r.report, { generatedAt: new Date(), timezone: o.timezone ?? 'Asia/Shanghai' });
+      const actions = o.buttons === false ? undefined : reportActions(r.report, r.program, new Date());
+      return { text: message.text, blocks: actions ? [...message.blocks.slice(0, MAX_BLOCKS - 1), actions] : message.blocks };
+    },
+    file: { chart: r.chart, filename: r.chartFilename, title: chartTitle(r.report), alt: chartAltText(r.report) },
+  };
+  return deliverPost(client, channel, post, onError, o);
+}
+
+/** The message, then its chart, each once (see deliverReport): reports and alerts alike. */
+export async function deliverPost(
+  client: WebClient,
+  channel: string,
+  post: Post,
+  onError?: SlackErrorHook,
+  o: Pick<DeliverOptions, 'done' | 'onPart' | 'threadTs'> = {},
+): Promise<Delivered> {
   let ts = o.done?.ts;
   if (ts === undefined) {
-    const message = renderMessage(r.report, { generatedAt: new Date(), timezone: o.timezone ?? 'Asia/Shanghai' });
-    const actions = o.buttons === false ? undefined : reportActions(r.report, r.program, new Date());
-    const blocks = actions ? [...message.blocks.slice(0, MAX_BLOCKS - 1), actions] : message.blocks;
+    const { text, blocks } = post.message();
     const thread = o.threadTs ? { thread_ts: o.threadTs } : {};
     const posted = await asMember(
       client,
       channel,
       counted(
         'chat.postMessage',
-        () => client.chat.postMessage({ channel, text: message.text, blocks, unfurl_links: false, unfurl_media: false, ...thread }),
+        () => client.chat.postMessage({ channel, text, blocks, unfurl_links: false, unfurl_media: false, ...thread }),
         onError,
       ),
     );
@@ -114,7 +138,7 @@ export async function deliverReport(
     counted(
       'files.uploadV2',
       () => {
-        const file = { file: r.chart, filename: r.chartFilename, title: chartTitle(r.report), alt_text: chartAltText(r.report) };
+        const file = { file: post.file.chart, filename: post.file.filename, title: post.file.title, alt_text: post.file.alt };
         return client.filesUploadV2(
           o.threadTs ? { channel_id: channel, thread_ts: o.threadTs, ...file } : { channel_id: channel, ...file },
         );

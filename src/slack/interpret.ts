@@ -8,6 +8,7 @@ export type Interpretation =
   | { type: 'report'; request: ReportRequest }
   | { type: 'reply'; text: string; isError: boolean }
   | { type: 'schedule'; words: string[] }
+  | { type: 'alert'; words: string[] }
   | { type: 'app'; words: string[] }
   | { type: 'lang'; words: string[] };
 
@@ -24,6 +25,7 @@ export function helpText(lang: Language = 'en'): string {
     'users',
     'perf',
     'schedule',
+    'alert',
     'app',
     'lang',
     'help',
@@ -52,6 +54,7 @@ export function interpretCommand(command: string, text: string, now: Date, lang:
     if (lower === '' || lower === 'help') return { type: 'reply', text: helpText(lang), isError: false };
     if (isReportKind(lower)) return interpretCommand(lower, rest.join(' '), now, lang);
     if (lower === 'schedule' || lower === 'schedules') return { type: 'schedule', words: rest };
+    if (lower === 'alert' || lower === 'alerts') return { type: 'alert', words: rest };
     if (lower === 'app' || lower === 'apps') return { type: 'app', words: rest };
     if (lower === 'lang' || lower === 'language') return { type: 'lang', words: rest };
     return { type: 'reply', text: `${translator(lang)('reply.notWxa', { given: echo(sub) })}\n\n${helpText(lang)}`, isError: true };

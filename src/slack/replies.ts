@@ -21,7 +21,7 @@ export function programProblem(p: ProgramProblem, lang: Language = 'en'): string
 }
 
 /** What only SLACK_ADMIN_USERS may do. */
-export type AdminAction = 'lang' | 'default' | 'add' | 'remove' | 'run';
+export type AdminAction = 'lang' | 'default' | 'add' | 'remove' | 'run' | 'alert.add' | 'alert.remove' | 'alert.mute';
 
 const ADMIN_ACTIONS: readonly string[] = ['lang', 'default', 'add', 'remove', 'run'];
 

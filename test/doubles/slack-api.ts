@@ -31,6 +31,8 @@ export class SlackDouble {
   readonly responses: { id: string; body: Record<string, unknown> }[] = [];
   /** Channels the bot is a member of. Public channels start with C; the bot may join them. */
   readonly members = new Set<string>();
+  /** Channels Slack says do not exist (deleted, or never visible to the bot). */
+  readonly gone = new Set<string>();
   /**
    * The channels each user is in, for users.conversations. A user not listed is in the channels the
    * bot is a member of.
@@ -211,6 +213,12 @@ export class SlackDouble {
           response_metadata: { next_cursor: next },
         };
       }
+      case 'conversations.info':
+        if (this.gone.has(channel)) return { ok: false, error: 'channel_not_found' };
+        return {
+          ok: true,
+          channel: { id: channel, is_member: this.isMember(channel), is_private: channel.startsWith('G'), is_archived: false },
+        };
       case 'conversations.join':
         if (!channel.startsWith('C')) return { ok: false, error: 'method_not_supported_for_channel_type' };
         this.members.add(channel);

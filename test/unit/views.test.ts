@@ -4,6 +4,7 @@ import type { Schedule } from '../../src/store/types';
 import {
   deniedHomeView,
   type HomeModel,
+  type HomeAlert,
   type HomeSchedule,
   homeView,
   POST_FIELD,
@@ -136,6 +137,41 @@ describe('the App Home view', () => {
     expect(shown).toMatch(/…and \d+ more schedules\./);
     // Small homes stay small.
     expect(homeView({ programs: [card('a')], schedules: [schedule('s1')] }).blocks.length).toBeLessThan(12);
+  });
+
+  test('alerts of the user channels are listed with their last check; never more than 100 blocks with schedules and alerts together', () => {
+    const alert = (id: string): HomeAlert => ({
+      alert: {
+        id,
+        metric: 'visitors',
+        granularity: 'daily',
+        condition: { kind: 'drops', percent: 30 },
+        channel: 'C0REPORTS',
+        createdBy: 'U0ADMIN',
+        createdAt: 0,
+      },
+    });
+    const small = homeView({ programs: [card('a')], schedules: [schedule('s1')], alerts: [alert('a000001')] });
+    expect(texts(small)).toMatch(/Alerts in your channels/);
+    expect(sectionTexts(small.blocks)).toContain('`a000001` visitors daily drops 30% in <#C0REPORTS>\nLast check: not checked yet');
+    expect(texts(homeView({ programs: [card('a')], schedules: [], alerts: [] }, 'zh'))).toContain('你所在的频道还没有告警');
+    expect(texts(homeView({ programs: [card('a')], schedules: [], alerts: null }))).toMatch(/alerts could not be read/);
+    const many = homeView({
+      programs: Array.from({ length: 60 }, (_, i) => card(`app${i}`)),
+      schedules: Array.from({ length: 300 }, (_, i) => schedule(`s${String(i).padStart(6, '0')}`)),
+      alerts: Array.from({ length: 300 }, (_, i) => alert(`a${String(i).padStart(6, '0')}`)),
+    });
+    expect(many.blocks.length).toBe(MAX_VIEW_BLOCKS);
+    expect(texts(many)).toMatch(/…and \d+ more schedules\./);
+    expect(texts(many)).toMatch(/…and \d+ more alerts\./);
+    // Few alerts leave the room to the schedules.
+    const fewAlerts = homeView({
+      programs: [card('a')],
+      schedules: Array.from({ length: 300 }, (_, i) => schedule(`s${String(i).padStart(6, '0')}`)),
+      alerts: [alert('a000001')],
+    });
+    expect(fewAlerts.blocks.length).toBe(MAX_VIEW_BLOCKS);
+    expect(texts(fewAlerts)).toContain('a000001');
   });
 
   test('schedules that could not be read say so instead of listing none', () => {

@@ -1,5 +1,5 @@
 import type { CanvasRenderingContext2D } from 'canvas';
-import type { Report } from '../../reports/model';
+import type { Chartable } from '../../reports/service';
 import { blankCanvas, CHART_HEIGHT, CHART_WIDTH, cjkFontFamily, encodePng } from '../canvas';
 import { chartTitle, COLORS, SUBTITLE_SIZE, TITLE_SIZE } from './style';
 import { wordsFor } from './words';
@@ -12,7 +12,7 @@ export function font(size: number, bold = false): string {
 }
 
 /** Title and subtitle centred at the top, as Chart.js draws them on the single-chart pictures. */
-export function drawHeader(ctx: CanvasRenderingContext2D, width: number, r: Report, sub: string): void {
+export function drawHeader(ctx: CanvasRenderingContext2D, width: number, r: Chartable, sub: string): void {
   ctx.save();
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
@@ -37,7 +37,7 @@ export function drawMessage(ctx: CanvasRenderingContext2D, text: string, x: numb
 }
 
 /** The picture for a report WeChat sent nothing for: still a PNG, saying so. */
-export function renderEmpty(r: Report, sub: string): Buffer {
+export function renderEmpty(r: Chartable, sub: string): Buffer {
   const canvas = blankCanvas(CHART_WIDTH, CHART_HEIGHT);
   const ctx = canvas.getContext('2d');
   drawHeader(ctx, CHART_WIDTH, r, sub);

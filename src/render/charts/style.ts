@@ -1,5 +1,8 @@
 import type { ChartOptions, ChartType } from 'chart.js';
+import { formatPeriod } from '../../i18n/dates';
+import type { AlertReport } from '../../reports/alert';
 import { reportTitle, type Report } from '../../reports/model';
+import type { Chartable } from '../../reports/service';
 import { PIXEL_RATIO } from '../canvas';
 import { chartLanguage, wordsFor } from './words';
 
@@ -66,13 +69,23 @@ export function fitText(r: Pick<Report, 'language'>, text: string, max: number):
   return chartLanguage(r) === 'zh' ? truncateColumns(text, max) : truncate(text, max);
 }
 
-/** "示例小程序 — Weekly retention · 2017-03-06 – 2017-03-12" */
-export function chartTitle(r: Report): string {
-  return `${fitText(r, r.appName, 60)} — ${reportTitle(r)}`;
+/** "示例小程序 — Weekly retention · 2017-03-06 – 2017-03-12", "示例小程序 — Daily alert: Visitors · 2017-03-13" */
+export function chartTitle(r: Chartable): string {
+  return `${fitText(r, r.appName, 60)} — ${r.kind === 'alert' ? alertTitle(r) : reportTitle(r)}`;
+}
+
+/** "Daily alert: Visitors · 2017-03-13" / "每日告警：访问人数 · 2017年3月13日" */
+export function alertTitle(r: AlertReport): string {
+  const { t, lang } = wordsFor(r);
+  return t('chart.alert.title', {
+    adj: t(`unit.${r.granularity}.adj`),
+    metric: t(`chart.metric.${r.metric}`),
+    range: formatPeriod(r.period, lang),
+  });
 }
 
 /** What is drawn, then the details, then "sandbox data" when it is. */
-export function subtitle(r: Report, ...parts: (string | false | undefined)[]): string {
+export function subtitle(r: Pick<Chartable, 'sandbox' | 'language'>, ...parts: (string | false | undefined)[]): string {
   const text = parts.filter((p): p is string => typeof p === 'string' && p !== '').join(' · ');
   // Cut before "sandbox data" is added, so that never falls off the end.
   const sandbox = r.sandbox ? wordsFor(r).t('sandbox.data') : '';
@@ -86,7 +99,7 @@ export function monthDay(date: string): string {
 }
 
 /** Options every single-chart picture shares: size, title, subtitle, legend at the bottom. */
-export function baseOptions<T extends ChartType>(r: Report, sub: string): ChartOptions<T> {
+export function baseOptions<T extends ChartType>(r: Chartable, sub: string): ChartOptions<T> {
   return {
     devicePixelRatio: PIXEL_RATIO,
     responsive: false,

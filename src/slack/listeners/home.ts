@@ -13,6 +13,7 @@ import {
   deniedHomeView,
   HEADLINE_KEYS,
   HOME_ACTION,
+  type HomeAlert,
   type HomeSchedule,
   homeView,
   POST_FIELD,
@@ -102,6 +103,18 @@ async function schedulesIn(channels: string[], user: string, deps: CommandDeps):
     }
   }
   return out.sort((a, b) => a.next.getTime() - b.next.getTime());
+}
+
+/** The alerts of the user's channels, through the alert service's list (each channel's own view). */
+async function alertsIn(channels: string[], user: string, deps: CommandDeps): Promise<HomeAlert[] | undefined> {
+  const service = deps.alerts?.service;
+  if (!service) return undefined;
+  const out: HomeAlert[] = [];
+  for (let i = 0; i < channels.length; i += 20) {
+    const answers = await Promise.all(channels.slice(i, i + 20).map((channelId) => service.handle(['list'], { userId: user, channelId })));
+    for (const { answer } of answers) if (answer.kind === 'list') out.push(...answer.items);
+  }
+  return out;
 }
 
 /** Each user's figures and channels, kept HOME_TTL_MS; concurrent opens share one computation. */
@@ -210,7 +223,15 @@ export function registerHome(app: App, deps: CommandDeps): void {
             return null;
           })
         : null;
-      await client.views.publish({ user_id: user, view: homeView({ programs: home.programs, schedules }, viewLanguage(deps)) });
+      const alerts = home.channels
+        ? await alertsIn(home.channels, user, deps).catch((e: unknown) => {
+            deps.logger.warn({ user, err: errorText(e) }, 'home alerts not read');
+            return null;
+          })
+        : deps.alerts
+          ? null
+          : undefined;
+      await client.views.publish({ user_id: user, view: homeView({ programs: home.programs, schedules, alerts }, viewLanguage(deps)) });
     })();
     await deps.inFlight.track(work).catch((e: unknown) => deps.logger.warn({ user, err: errorText(e) }, 'home tab not published'));
   });

@@ -6,6 +6,7 @@ import { StorageUnavailableError, userMessage } from '../errors';
 import { extractApp, interpretCommand } from '../interpret';
 import { type CommandArgs, type CommandDeps, commandKit, ephemeral, replyLanguage } from './kit';
 import { handleLanguage } from './lang';
+import { handleAlert } from './alert';
 import { handlePrograms } from './programs';
 import { registerReportActions } from './actions';
 import { registerHome } from './home';
@@ -88,6 +89,7 @@ async function dispatch(args: CommandArgs, deps: CommandDeps, requestId: string)
     }
   }
   if (what.type === 'schedule') return handleSchedule(what.words, requestedApp, args, deps, kit);
+  if (what.type === 'alert') return handleAlert(what.words, requestedApp, args, deps, kit);
   if (what.type === 'app') return handlePrograms(what.words, args, deps, kit);
   if (what.type === 'lang') return handleLanguage(what.words, args, deps, kit);
   return handleReport(what.request, requestedApp, args, deps, kit);

@@ -3,6 +3,7 @@ import type { ProgramDirectory } from '../../apps/directory';
 import type { Logger } from '../../log';
 import type { Metrics } from '../../metrics';
 import type { ReportService } from '../../reports/service';
+import type { AlertService } from '../../alerts/service';
 import type { ScheduleService } from '../../schedule/service';
 import type { ChannelSettings } from '../../store/channel-settings';
 import type { Language } from '../../i18n';
@@ -24,6 +25,8 @@ export interface CommandDeps {
   /** Every piece of work still running after its ack, so shutdown can wait for it. */
   inFlight: InFlight;
   schedules?: ScheduleService;
+  /** `/wxa alert`: the service and the daily check time (ALERT_TIME, China time). */
+  alerts?: { service: AlertService; time: string };
   /** After this long without a result, tell the user it is still coming. */
   stillWorkingMs: number;
   /** Per-channel settings (the language); English everywhere without. */

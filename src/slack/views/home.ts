@@ -8,6 +8,8 @@ import { MAX_HEADER_TEXT, truncate } from '../limits';
 import { escapeMrkdwn } from '../text';
 import { type Language, translator } from '../../i18n';
 import { momentIn, runStateWords, scheduleWhat, scheduleWhen } from '../schedule-words';
+import { alertWhat, lastWords } from '../alert-words';
+import type { Alert } from '../../alerts/types';
 import {
   type HomeView,
   type KnownBlock,
@@ -49,10 +51,17 @@ export interface HomeSchedule {
   appName?: string;
 }
 
+export interface HomeAlert {
+  alert: Alert;
+  last?: RunRecord;
+}
+
 export interface HomeModel {
   programs: ProgramCard[];
   /** The schedules of the user's channels; null when they could not be read (Slack or the store did not answer). */
   schedules: HomeSchedule[] | null;
+  /** The alerts of the user's channels, like `schedules`; absent when the bot has no alerts service. */
+  alerts?: HomeAlert[] | null;
 }
 
 // The words people read, from the catalogue (src/i18n/catalog/replies.ts), in one language.
@@ -71,7 +80,12 @@ function wordsIn(lang: Language) {
     schedules: () => t('home.schedules'),
     noSchedules: () => t('home.noSchedules'),
     schedulesUnknown: () => t('home.schedulesUnknown'),
-    more: (n: number, what: 'programs' | 'schedules') => t(`home.more.${what}`, { n }),
+    more: (n: number, what: 'programs' | 'schedules' | 'alerts') => t(`home.more.${what}`, { n }),
+    alerts: () => t('home.alerts'),
+    noAlerts: () => t('home.noAlerts'),
+    alertsUnknown: () => t('home.alertsUnknown'),
+    alert: (a: HomeAlert) =>
+      t('home.alert', { id: a.alert.id, what: alertWhat(a.alert, lang), channel: a.alert.channel, last: lastWords(a.alert, a.last, lang) }),
     schedule: (s: HomeSchedule) =>
       t('home.schedule', {
         id: escapeMrkdwn(s.schedule.id),
@@ -126,7 +140,7 @@ function within<T>(
   items: T[],
   room: number,
   block: (t: T) => KnownBlock,
-  what: 'programs' | 'schedules',
+  what: 'programs' | 'schedules' | 'alerts',
   words: ReturnType<typeof wordsIn>,
 ): KnownBlock[] {
   if (items.length <= room) return items.map(block);
@@ -158,19 +172,21 @@ export function homeView(m: HomeModel, lang: Language = 'en'): HomeView {
       ? [mrkdwnSection(words.noPrograms())]
       : within(m.programs, MAX_PROGRAM_BLOCKS, (p) => programBlock(p, words), 'programs', words);
   const middle: KnownBlock[] = [{ type: 'divider' }, header(words.schedules())];
-  const used = top.length + programs.length + middle.length;
+  const alertsHead: KnownBlock[] = m.alerts === undefined ? [] : [{ type: 'divider' }, header(words.alerts())];
+  // What is left of the 100 blocks, shared by the schedules and the alerts (at least one block each).
+  const room = MAX_VIEW_BLOCKS - top.length - programs.length - middle.length - alertsHead.length;
+  // The schedules get at least half, more when there are few alerts; the alerts get what the schedules leave.
+  const alertsWant = Math.max(1, m.alerts?.length ?? 1);
+  const scheduleRoom = m.alerts === undefined ? room : Math.max(Math.ceil(room / 2), room - alertsWant);
   let schedules: KnownBlock[];
   if (m.schedules === null) schedules = [mrkdwnSection(words.schedulesUnknown())];
   else if (m.schedules.length === 0) schedules = [mrkdwnSection(words.noSchedules())];
-  else
-    schedules = within(
-      m.schedules,
-      MAX_VIEW_BLOCKS - used,
-      (s) => mrkdwnSection(`${words.schedule(s)}\n${words.next(s)}`),
-      'schedules',
-      words,
-    );
-  return { type: 'home', blocks: [...top, ...programs, ...middle, ...schedules] };
+  else schedules = within(m.schedules, scheduleRoom, (s) => mrkdwnSection(`${words.schedule(s)}\n${words.next(s)}`), 'schedules', words);
+  let alerts: KnownBlock[] = [];
+  if (m.alerts === null) alerts = [mrkdwnSection(words.alertsUnknown())];
+  else if (m.alerts?.length === 0) alerts = [mrkdwnSection(words.noAlerts())];
+  else if (m.alerts) alerts = within(m.alerts, Math.max(1, room - schedules.length), (a) => mrkdwnSection(words.alert(a)), 'alerts', words);
+  return { type: 'home', blocks: [...top, ...programs, ...middle, ...schedules, ...alertsHead, ...alerts] };
 }
 
 /** The Home tab of someone SLACK_ALLOWED_USERS leaves out. */

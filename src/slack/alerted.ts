@@ -1,0 +1,57 @@
+import type { WebClient } from '@slack/web-api';
+import type { AlertDelivery } from '../alerts/types';
+import { translator } from '../i18n';
+import type { Metrics } from '../metrics';
+import { alertMessageText, alertNoticeText, recoveredText } from './alert-words';
+import { deliverPost } from './deliver';
+import { runFailure } from './run-failure';
+
+/** Alerts, their "back to normal" and their notices, posted with the bot's Web API client. */
+export function slackAlertDelivery(client: WebClient, o: { metrics?: Metrics }): AlertDelivery {
+  const onError = (method: string, error: string) => o.metrics?.slackErrors.inc({ method, error });
+  return {
+    async fire(channel, produced, d) {
+      const r = produced.report;
+      const t = translator(r.language ?? 'en');
+      await deliverPost(
+        client,
+        channel,
+        {
+          message: () => {
+            const { text, lines } = alertMessageText(r);
+            return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } }] };
+          },
+          file: {
+            chart: produced.chart,
+            filename: produced.chartFilename,
+            title: t(`alert.metric.${r.metric}`),
+            alt: alertMessageText(r).text,
+          },
+        },
+        onError,
+        d,
+      );
+    },
+    async recovered(channel, threadTs, report) {
+      const posted = await client.chat.postMessage({ channel, thread_ts: threadTs, text: recoveredText(report) });
+      return posted.ts ?? '';
+    },
+    async notice(channel, n, lang) {
+      await client.chat.postMessage({ channel, text: alertNoticeText(n, lang) });
+    },
+    failure: runFailure,
+  };
+}
+
+/** Whether the bot can post in a channel: it is a member, or the channel is public (it joins on first post). */
+export function slackCanPost(client: WebClient): (channel: string) => Promise<boolean> {
+  return async (channel) => {
+    try {
+      const r = await client.conversations.info({ channel });
+      const c = r.channel;
+      return c?.is_member === true || (c?.is_private === false && c.is_archived !== true);
+    } catch {
+      return false;
+    }
+  };
+}
