@@ -15,6 +15,10 @@ const conditionSchema = z.discriminatedUnion('kind', [
 const alertSchema = z.object({
   id: z.string().regex(/^a[0-9a-f]{6}$/),
   metric: z.enum(ALERT_METRICS as [Alert['metric'], ...Alert['metric'][]]),
+  subject: z
+    .string()
+    .regex(/^[A-Za-z0-9_\-./]{1,200}$/)
+    .optional(),
   granularity: z.enum(['daily', 'weekly']),
   condition: conditionSchema,
   channel: z.string().regex(/^[CGD][A-Z0-9]{2,30}$/),

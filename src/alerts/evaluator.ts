@@ -130,7 +130,7 @@ export class AlertEvaluator {
     return queue.run((deadline) =>
       untilDeadline(
         (async (): Promise<AlertReport> => {
-          const series = await fetchSeries(program.client, a.metric, period);
+          const series = await fetchSeries(program.client, a.metric, period, a.subject);
           const verdict = evaluate(a.condition, series, { k: this.d.anomalyK ?? DEFAULT_ANOMALY_K, unit: METRIC_UNITS[a.metric] });
           return {
             kind: 'alert',

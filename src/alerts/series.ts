@@ -47,7 +47,22 @@ const TREND_FIELD: Partial<Record<AlertMetric, keyof Omit<VisitTrendItem, 'refDa
 const RETENTION_KEY: Partial<Record<AlertMetric, number>> = { day1_retention: 1, day7_retention: 7, week1_retention: 1 };
 
 /** One period's value of the metric, or null when WeChat has none. */
-export async function metricValue(client: WeChatClient, metric: AlertMetric, p: Period): Promise<number | null> {
+export async function metricValue(client: WeChatClient, metric: AlertMetric, p: Period, subject?: string): Promise<number | null> {
+  if (metric === 'source_share') {
+    const rows = (await client.getVisitDistribution(p.begin)).sourceSessions;
+    return shareOf(
+      rows.map((r) => [String(r.key), r.value]),
+      subject,
+    );
+  }
+  if (metric === 'page_share') {
+    // The day's pages as WeChat lists them: the share is of the page views they add up to.
+    const rows = (await client.getVisitPages(p.begin)).list;
+    return shareOf(
+      rows.map((r) => [r.pagePath, r.pageVisitPv ?? 0]),
+      subject,
+    );
+  }
   const field = TREND_FIELD[metric];
   if (field) return (await client.getVisitTrend(p)).list[0]?.[field] ?? null;
   if (metric === 'shares') return (await client.getDailySummary({ beginDate: p.begin, endDate: p.end })).list[0]?.sharePv ?? null;
@@ -59,10 +74,17 @@ export async function metricValue(client: WeChatClient, metric: AlertMetric, p: 
   return cohort === undefined || kept === undefined || cohort === 0 ? null : kept / cohort;
 }
 
+/** One row's share of the total; 0 when the row is absent on a day with data, null on a day without. */
+function shareOf(rows: [string, number][], subject: string | undefined): number | null {
+  const total = rows.reduce((sum, [, v]) => sum + v, 0);
+  if (total <= 0) return null;
+  return (rows.find(([k]) => k === subject)?.[1] ?? 0) / total;
+}
+
 /** The metric for `p` and its history; WeChat calls a few at a time (old periods come from the result cache). */
-export async function fetchSeries(client: WeChatClient, metric: AlertMetric, p: Period): Promise<MetricSeries> {
+export async function fetchSeries(client: WeChatClient, metric: AlertMetric, p: Period, subject?: string): Promise<MetricSeries> {
   const run = fanOut();
-  const point = (q: Period): Promise<MetricPoint> => run(async () => ({ period: q, value: await metricValue(client, metric, q) }));
+  const point = (q: Period): Promise<MetricPoint> => run(async () => ({ period: q, value: await metricValue(client, metric, q, subject) }));
   const [current, ...history] = await Promise.all([point(p), ...historyPeriods(p).map(point)]);
   return { current, history };
 }

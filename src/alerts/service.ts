@@ -93,6 +93,7 @@ export class AlertService {
     const a: Alert = {
       id: newAlertId(),
       metric: parsed.spec.metric,
+      ...(parsed.spec.subject === undefined ? {} : { subject: parsed.spec.subject }),
       granularity: parsed.spec.granularity,
       condition: parsed.spec.condition,
       channel,

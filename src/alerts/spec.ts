@@ -19,6 +19,8 @@ export type AlertSpec = {
   channel?: string;
   /** app:<name>, lowercased; absent = the channel's default. */
   app?: string;
+  /** source_share: the access-source key; page_share: the page path. */
+  subject?: string;
 };
 
 export type AlertConditionKind = AlertCondition['kind'];
@@ -47,6 +49,8 @@ export type AlertSpecProblem =
   /** below/above more than 100% on a ratio (retention). */
   | { reason: 'ratio_too_big'; given: string }
   | { reason: 'bad_app'; given: string }
+  /** source_share:<key> without a number key, or page_share:<path> without a page path. */
+  | { reason: 'bad_subject'; metric: 'source_share' | 'page_share'; given: string }
   | { reason: 'plain_channel'; given: string }
   | { reason: 'unknown_word'; given: string };
 
@@ -89,6 +93,10 @@ const APP_NAME = /^[a-z0-9_-]{1,40}$/;
 const NUMBER = /^(\d{1,3}(?:,\d{3})+|\d+)?(?:\.(\d+))?(%?)$/;
 const MINUS = /^[-\u2212]/;
 const NAME_LIKE = /^[\p{L}\p{N}_-]+$/u;
+/** source_share:1005, page_share:pages/index/index: a metric about one source or one page. */
+const SUBJECT_METRIC = /^(source[_-]share|page[_-]share):(.*)$/i;
+const SOURCE_KEY = /^\d{1,6}$/;
+const PAGE_PATH = /^[A-Za-z0-9_\-./]{1,200}$/;
 
 type ReadNumber = { ok: true; n: number; percent: boolean } | { ok: false; negative: boolean };
 
@@ -113,6 +121,7 @@ export function parseAlertAdd(input: string | readonly string[]): AlertSpecParse
   let conditionNumber: { token: string; n: number; percent: boolean } | undefined;
   let channel: string | undefined;
   let app: string | undefined;
+  let subject: string | undefined;
   const fail = (problem: AlertSpecProblem): AlertSpecParsed => ({ ok: false, problem });
 
   for (let i = 0; i < words.length; i++) {
@@ -121,8 +130,17 @@ export function parseAlertAdd(input: string | readonly string[]): AlertSpecParse
     const asMetric = Object.hasOwn(METRIC_NAMES, lower.replaceAll('-', '_')) ? METRIC_NAMES[lower.replaceAll('-', '_')] : undefined;
     const asCondition = Object.hasOwn(CONDITION_WORDS, lower) ? CONDITION_WORDS[lower] : undefined;
     const mention = CHANNEL_MENTION.exec(w);
+    const about = SUBJECT_METRIC.exec(w);
 
-    if (asMetric) {
+    if (about) {
+      const which = about[1].toLowerCase().startsWith('source') ? 'source_share' : 'page_share';
+      if (!(which === 'source_share' ? SOURCE_KEY : PAGE_PATH).test(about[2]))
+        return fail({ reason: 'bad_subject', metric: which, given: cut(w) });
+      if (metric && (metric !== which || subject !== about[2])) return fail({ reason: 'two_metrics', given: cut(w) });
+      metric = which;
+      subject = about[2];
+    } else if (asMetric) {
+      if (asMetric === 'source_share' || asMetric === 'page_share') return fail({ reason: 'bad_subject', metric: asMetric, given: cut(w) });
       if (metric && metric !== asMetric) return fail({ reason: 'two_metrics', given: cut(w) });
       metric = asMetric;
     } else if ((GRANULARITY_WORDS as readonly string[]).includes(lower)) {
@@ -192,6 +210,7 @@ export function parseAlertAdd(input: string | readonly string[]): AlertSpecParse
   const spec: AlertSpec = { metric, granularity: granularity ?? offered[0], condition: final };
   if (channel) spec.channel = channel;
   if (app) spec.app = app;
+  if (subject !== undefined) spec.subject = subject;
   return { ok: true, spec };
 }
 

@@ -8,6 +8,8 @@ import type { DeliveredParts } from '../store/types';
 export interface Alert {
   id: string;
   metric: AlertMetric;
+  /** source_share: the access-source key; page_share: the page path. */
+  subject?: string;
   granularity: AlertGranularity;
   condition: AlertCondition;
   channel: string;

@@ -1,5 +1,6 @@
 import type { Period } from '../calendar/period';
 import type { Language } from '../i18n';
+import { sourceLabel } from '../wechat/labels';
 
 // The alert report: one metric's recent values and what the detection decided. Built by src/alerts,
 // drawn by src/render, worded by src/slack.
@@ -15,7 +16,11 @@ export type AlertMetric =
   | 'shares'
   | 'day1_retention'
   | 'day7_retention'
-  | 'week1_retention';
+  | 'week1_retention'
+  /** One access source's share of the day's sessions (the alert's subject is the source key). */
+  | 'source_share'
+  /** One page's share of the day's page views (the subject is the page path). */
+  | 'page_share';
 
 export const ALERT_METRICS: readonly AlertMetric[] = [
   'visitors',
@@ -28,6 +33,8 @@ export const ALERT_METRICS: readonly AlertMetric[] = [
   'day1_retention',
   'day7_retention',
   'week1_retention',
+  'source_share',
+  'page_share',
 ];
 
 export type AlertGranularity = 'daily' | 'weekly';
@@ -44,6 +51,8 @@ export const METRIC_GRANULARITIES: Readonly<Record<AlertMetric, readonly AlertGr
   day1_retention: ['daily'],
   day7_retention: ['daily'],
   week1_retention: ['weekly'],
+  source_share: ['daily'],
+  page_share: ['daily'],
 };
 
 /** Ratios (retention) are 0..1; `below`/`above` thresholds for them are given in percent and stored as 0..1. */
@@ -60,6 +69,8 @@ export const METRIC_UNITS: Readonly<Record<AlertMetric, MetricUnit>> = {
   day1_retention: 'ratio',
   day7_retention: 'ratio',
   week1_retention: 'ratio',
+  source_share: 'ratio',
+  page_share: 'ratio',
 };
 
 export type AlertCondition =
@@ -124,8 +135,16 @@ export interface AlertReport {
   language?: Language;
   alertId: string;
   metric: AlertMetric;
+  /** source_share: the source key; page_share: the page path (WeChat's text: untrusted). */
+  subject?: string;
   granularity: AlertGranularity;
   condition: AlertCondition;
   series: MetricSeries;
   verdict: Verdict;
+}
+
+/** What a source or page metric is about, in `lang`: the access source's name, or the page path as WeChat gave it. */
+export function subjectLabel(r: { metric: AlertMetric; subject?: string }, lang: Language): string {
+  if (r.metric === 'source_share') return sourceLabel(Number(r.subject))[lang];
+  return r.subject ?? '';
 }

@@ -6,15 +6,23 @@ import { HISTORY } from '../alerts/series';
 import { type Language, translator } from '../i18n';
 import { formatPeriod } from '../i18n/dates';
 import { periodContaining } from '../calendar/period';
-import { type AlertCondition, type AlertMetric, type AlertReport, METRIC_UNITS } from '../reports/alert';
+import { type AlertCondition, type AlertMetric, type AlertReport, METRIC_UNITS, subjectLabel } from '../reports/alert';
 import type { RunRecord } from '../store/types';
 import { adminOnly, programProblem } from './replies';
 import { failureReason, runFailureWords } from './run-failure';
 import { count, delta, duration, percent } from './format';
 import { momentIn } from './schedule-words';
-import { echo, orList } from './text';
+import { echo, escapeMrkdwn, inlineCode, orList } from './text';
 
 export type AlertCommandReply = Awaited<ReturnType<AlertService['handle']>>;
+
+/** The metric's name, with its source or page when it has one (a page path shown as code). */
+export function metricName(a: { metric: AlertMetric; subject?: string }, lang: Language): string {
+  const t = translator(lang);
+  if (a.metric === 'page_share') return t('alert.metric.page_share', { subject: inlineCode(a.subject ?? '', 120, lang) });
+  if (a.metric === 'source_share') return t('alert.metric.source_share', { subject: escapeMrkdwn(subjectLabel(a, lang)) });
+  return t(`alert.metric.${a.metric}`);
+}
 
 /** A metric's value as people read it: counts, seconds, pages per visit, or a percentage. */
 export function metricValue(m: AlertMetric, v: number | null, lang: Language): string {
@@ -45,10 +53,10 @@ function conditionWords(m: AlertMetric, c: AlertCondition, lang: Language): stri
 }
 
 /** "visitors daily drops 30%" / "访问人数（每日）下降 30%". */
-export function alertWhat(a: Pick<Alert, 'metric' | 'granularity' | 'condition'>, lang: Language): string {
+export function alertWhat(a: Pick<Alert, 'metric' | 'subject' | 'granularity' | 'condition'>, lang: Language): string {
   const t = translator(lang);
   return t('alert.what', {
-    metric: t(`alert.metric.${a.metric}`),
+    metric: metricName(a, lang),
     granularity: t(`alert.gran.${a.granularity}`),
     condition: conditionWords(a.metric, a.condition, lang),
   });
@@ -62,7 +70,7 @@ function specProblem(p: AlertSpecProblem, lang: Language): string {
       return t(`alert.spec.${p.reason}`);
     case 'granularity_not_offered':
       return t('alert.spec.granularity_not_offered', {
-        metric: t(`alert.metric.${p.metric}`),
+        metric: metricName(p, lang),
         offered: orList(
           p.offered.map((g) => t(`alert.gran.${g}`)),
           lang,
@@ -78,7 +86,7 @@ function specProblem(p: AlertSpecProblem, lang: Language): string {
     case 'zero_percent':
       return t(`alert.spec.${p.reason}`, { condition: p.condition, given: echo(p.given) });
     case 'percent_not_ratio':
-      return t('alert.spec.percent_not_ratio', { metric: t(`alert.metric.${p.metric}`), given: echo(p.given) });
+      return t('alert.spec.percent_not_ratio', { metric: metricName(p, lang), given: echo(p.given) });
     default:
       return t(`alert.spec.${p.reason}`, { given: echo(p.given) });
   }
@@ -206,7 +214,7 @@ export function runResultText(results: { alert: Alert; outcome: AlertOutcome; la
 export function alertMessageText(r: AlertReport): { text: string; lines: string[] } {
   const lang = r.language ?? 'en';
   const t = translator(lang);
-  const metric = t(`alert.metric.${r.metric}`);
+  const metric = metricName(r, lang);
   const range = formatPeriod(r.period, lang);
   const title = t('alert.fired.title', { id: r.alertId, metric, range });
   const v = r.verdict;
@@ -239,7 +247,7 @@ export function recoveredText(r: AlertReport): string {
   const t = translator(lang);
   const value = r.verdict.state === 'ok' || r.verdict.state === 'firing' ? r.verdict.value : null;
   return t('alert.recovered', {
-    metric: t(`alert.metric.${r.metric}`),
+    metric: metricName(r, lang),
     range: formatPeriod(r.period, lang),
     value: metricValue(r.metric, value, lang),
   });

@@ -1,8 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import type { AlertDelivery } from '../alerts/types';
-import { translator } from '../i18n';
 import type { Metrics } from '../metrics';
-import { alertMessageText, alertNoticeText, recoveredText } from './alert-words';
+import { alertMessageText, alertNoticeText, metricName, recoveredText } from './alert-words';
+import { plainText } from './text';
 import { deliverPost } from './deliver';
 import { runFailure } from './run-failure';
 
@@ -12,7 +12,6 @@ export function slackAlertDelivery(client: WebClient, o: { metrics?: Metrics }):
   return {
     async fire(channel, produced, d) {
       const r = produced.report;
-      const t = translator(r.language ?? 'en');
       await deliverPost(
         client,
         channel,
@@ -24,7 +23,7 @@ export function slackAlertDelivery(client: WebClient, o: { metrics?: Metrics }):
           file: {
             chart: produced.chart,
             filename: produced.chartFilename,
-            title: t(`alert.metric.${r.metric}`),
+            title: plainText(metricName(r, r.language ?? 'en')),
             alt: alertMessageText(r).text,
           },
         },

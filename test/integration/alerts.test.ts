@@ -184,4 +184,23 @@ describe('/wxa alert', () => {
     expect(JSON.stringify(post.args.blocks)).toContain('较一周前同一天');
     expect(h.slack.uploads[0].bytes.subarray(1, 4).toString()).toBe('PNG');
   });
+
+  test('a source share and a page share: the value is that source or page share of the day, from WeChat', async () => {
+    h = await startHarness({ SLACK_ADMIN_USERS: ADMIN });
+    const day = yesterday();
+    const dist = await h.program.client.getVisitDistribution(day.begin);
+    const source = dist.sourceSessions[0];
+    const sourceShare = source.value / dist.sourceSessions.reduce((a, r) => a + r.value, 0);
+    const pages = (await h.program.client.getVisitPages(day.begin)).list;
+    const page = pages[0];
+    const pageShare = (page.pageVisitPv ?? 0) / pages.reduce((a, r) => a + (r.pageVisitPv ?? 0), 0);
+    expect(await add(`source_share:${source.key} daily above 0`)).toMatch(/share of sessions from/);
+    expect(await add(`page_share:${page.pagePath} daily above 0`)).toMatch(/share of page views on `/);
+    await run();
+    await h.slack.waitFor(() => h.slack.callsTo('files.completeUploadExternal').length === 2);
+    const texts = alertPosts().map((c) => JSON.stringify(c.args.blocks));
+    expect(texts.some((t) => t.includes(`*${(sourceShare * 100).toFixed(1)}%*`))).toBe(true);
+    expect(texts.some((t) => t.includes(`*${(pageShare * 100).toFixed(1)}%*`))).toBe(true);
+    expect(await add('source_share daily above 0')).toMatch(/say which/);
+  });
 });

@@ -165,7 +165,10 @@ describe('the alert chart', () => {
   });
 
   test('every metric has a name in both languages', () => {
-    const names = (l: Language) => ALERT_METRICS.map((m: AlertMetric) => wordsFor({ language: l }).t(`chart.metric.${m}`));
+    const names = (l: Language) =>
+      ALERT_METRICS.map((m: AlertMetric) =>
+        wordsFor({ language: l }).t(`chart.metric.${m}`, { subject: m === 'source_share' ? '搜索' : 'pages/a' }),
+      );
     expect(names('zh')).toEqual([
       '访问人数',
       '新用户数',
@@ -177,6 +180,8 @@ describe('the alert chart', () => {
       '次日留存率',
       '7日留存率',
       '次周留存率',
+      '来自搜索的打开次数占比',
+      'pages/a 的访问次数占比',
     ]);
     expect(new Set(names('en')).size).toBe(ALERT_METRICS.length);
     expect(names('en')).toContain('Day-1 retention');

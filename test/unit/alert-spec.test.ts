@@ -65,8 +65,24 @@ describe('/wxa alert add parsing', () => {
     expect(spec(`${word} anomaly`).metric).toBe(metric);
   });
 
-  test('every metric is reachable by its own name', () => {
-    for (const m of ALERT_METRICS) expect(spec(`${m} ${METRIC_GRANULARITIES[m][0]} anomaly`).metric).toBe(m);
+  test('every metric is reachable by its own name (a source or page share with what it is about)', () => {
+    const about: Partial<Record<string, string>> = { source_share: ':1001', page_share: ':pages/index/index' };
+    for (const m of ALERT_METRICS) expect(spec(`${m}${about[m] ?? ''} ${METRIC_GRANULARITIES[m][0]} anomaly`).metric).toBe(m);
+  });
+
+  test('source_share and page_share carry their source number or page path; without one, or with a bad one, a problem', () => {
+    expect(spec('source_share:1001 below 20%')).toMatchObject({
+      metric: 'source_share',
+      subject: '1001',
+      condition: { kind: 'below', value: 0.2 },
+    });
+    expect(spec('page-share:pages/goods/detail drops 30%')).toMatchObject({ metric: 'page_share', subject: 'pages/goods/detail' });
+    expect(problem('source_share below 20%')).toMatchObject({ reason: 'bad_subject', metric: 'source_share' });
+    expect(problem('source_share:abc below 20%')).toMatchObject({ reason: 'bad_subject', metric: 'source_share' });
+    expect(problem('page_share:<!channel> below 20%')).toMatchObject({ reason: 'bad_subject', metric: 'page_share' });
+    expect(problem('page_share: below 20%')).toMatchObject({ reason: 'bad_subject' });
+    expect(problem('source_share:1001 weekly below 20%')).toMatchObject({ reason: 'granularity_not_offered' });
+    expect(problem('source_share:1001 source_share:1002 below 20%')).toMatchObject({ reason: 'two_metrics' });
   });
 
   test('conditions and numbers', () => {

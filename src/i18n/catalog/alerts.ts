@@ -12,7 +12,7 @@ export const en = {
   'msg.help.alert':
     '`/wxa alert add|list|remove|mute|run` — a post when a metric crosses a line or looks unusual (`/wxa alert` for details).',
   'alert.usage':
-    '*Usage:* `/wxa alert add &lt;metric&gt; [daily|weekly] &lt;condition&gt; [#channel] [app:&lt;name&gt;]`\n• Metrics: visitors, new_users, sessions, page_views, stay_time, visit_depth, shares (daily), day1_retention, day7_retention (daily), week1_retention (weekly)\n• Conditions: `below N`, `above N`, `drops N%`, `rises N%` (against the same weekday a week earlier, or the week before), `anomaly` (outside what the same weekday of the last 8 weeks makes normal)\n• `/wxa alert list` · `/wxa alert remove &lt;id&gt;` · `/wxa alert mute &lt;id&gt; [for 7d]` · `/wxa alert run [id]`\n• Checked every day at {{time}} China time: daily alerts on yesterday, weekly ones on Mondays for last week.\n• Example: `/wxa alert add visitors daily drops 30%`',
+    '*Usage:* `/wxa alert add &lt;metric&gt; [daily|weekly] &lt;condition&gt; [#channel] [app:&lt;name&gt;]`\n• Metrics: visitors, new_users, sessions, page_views, stay_time, visit_depth, shares (daily), day1_retention, day7_retention (daily), week1_retention (weekly), source_share:&lt;source number&gt; and page_share:&lt;page path&gt; (daily, share of the day)\n• Conditions: `below N`, `above N`, `drops N%`, `rises N%` (against the same weekday a week earlier, or the week before), `anomaly` (outside what the same weekday of the last 8 weeks makes normal)\n• `/wxa alert list` · `/wxa alert remove &lt;id&gt;` · `/wxa alert mute &lt;id&gt; [for 7d]` · `/wxa alert run [id]`\n• Checked every day at {{time}} China time: daily alerts on yesterday, weekly ones on Mondays for last week.\n• Example: `/wxa alert add visitors daily drops 30%`',
   'alert.spec.no_metric': 'Which metric? Start with one of the metrics below.',
   'alert.spec.no_condition': 'Which condition? Add `below N`, `above N`, `drops N%`, `rises N%` or `anomaly`.',
   'alert.spec.unknown_metric': '{{given}} is not a metric this bot can watch.',
@@ -31,6 +31,8 @@ export const en = {
   'alert.spec.bad_app': '{{given}} is not a mini program name.',
   'alert.spec.plain_channel': '{{given}} is a plain word: pick the channel from Slack’s autocomplete so it becomes a link.',
   'alert.spec.unknown_word': '{{given}} is not part of an alert.',
+  'alert.spec.bad_subject':
+    '{{given}}: say which, e.g. `source_share:1001` (a source number, see `/wxa sources`) or `page_share:pages/index/index`.',
   'alert.unknownCommand': '{{given}} is not an alert command.',
   'alert.whichCommand': 'Which alert command?',
   'alert.needOneId': 'Give exactly one alert id, e.g. `/wxa alert {{action}} a1b2c3d`. See `/wxa alert list`.',
@@ -81,6 +83,8 @@ export const en = {
   'alert.metric.day1_retention': 'day-1 retention',
   'alert.metric.day7_retention': 'day-7 retention',
   'alert.metric.week1_retention': 'week-1 retention',
+  'alert.metric.source_share': 'share of sessions from {{subject}}',
+  'alert.metric.page_share': 'share of page views on {{subject}}',
   'alert.fired.title': ':rotating_light: Alert `{{id}}`: {{metric}} {{range}}',
   'alert.fired.value': '*{{value}}*{{change}}',
   'alert.fired.change': ' ({{change}} vs {{previous}})',
@@ -112,7 +116,7 @@ export const zh: Record<keyof typeof en, string> = {
   'reply.admin.alert.mute': '静音告警',
   'msg.help.alert': '`/wxa alert add|list|remove|mute|run` — 指标越过阈值或出现异常时发消息（详见 `/wxa alert`）。',
   'alert.usage':
-    '*用法：* `/wxa alert add &lt;指标&gt; [daily|weekly] &lt;条件&gt; [#频道] [app:&lt;名称&gt;]`\n• 指标：visitors（访问人数）、new_users（新用户数）、sessions（打开次数）、page_views（访问次数）、stay_time（人均停留时长）、visit_depth（平均访问深度）、shares（分享次数，每日）、day1_retention、day7_retention（每日）、week1_retention（每周）\n• 条件：`below N`、`above N`、`drops N%`、`rises N%`（与一周前的同一天或上一周相比）、`anomaly`（超出过去 8 周同一天的正常范围）\n• `/wxa alert list` · `/wxa alert remove &lt;id&gt;` · `/wxa alert mute &lt;id&gt; [for 7d]` · `/wxa alert run [id]`\n• 每天北京时间 {{time}} 检查：每日告警检查昨天，每周告警在周一检查上周。\n• 示例：`/wxa alert add visitors daily drops 30%`',
+    '*用法：* `/wxa alert add &lt;指标&gt; [daily|weekly] &lt;条件&gt; [#频道] [app:&lt;名称&gt;]`\n• 指标：visitors（访问人数）、new_users（新用户数）、sessions（打开次数）、page_views（访问次数）、stay_time（人均停留时长）、visit_depth（平均访问深度）、shares（分享次数，每日）、day1_retention、day7_retention（每日）、week1_retention（每周）、source_share:&lt;来源编号&gt; 和 page_share:&lt;页面路径&gt;（每日，当天占比）\n• 条件：`below N`、`above N`、`drops N%`、`rises N%`（与一周前的同一天或上一周相比）、`anomaly`（超出过去 8 周同一天的正常范围）\n• `/wxa alert list` · `/wxa alert remove &lt;id&gt;` · `/wxa alert mute &lt;id&gt; [for 7d]` · `/wxa alert run [id]`\n• 每天北京时间 {{time}} 检查：每日告警检查昨天，每周告警在周一检查上周。\n• 示例：`/wxa alert add visitors daily drops 30%`',
   'alert.spec.no_metric': '请指定指标：以下面的某个指标开头。',
   'alert.spec.no_condition': '请指定条件：`below N`、`above N`、`drops N%`、`rises N%` 或 `anomaly`。',
   'alert.spec.unknown_metric': '{{given}} 不是可告警的指标。',
@@ -131,6 +135,8 @@ export const zh: Record<keyof typeof en, string> = {
   'alert.spec.bad_app': '{{given}} 不是小程序名称。',
   'alert.spec.plain_channel': '{{given}} 只是普通文字：请用 Slack 的自动补全选择频道，使它成为链接。',
   'alert.spec.unknown_word': '{{given}} 不是告警的一部分。',
+  'alert.spec.bad_subject':
+    '{{given}}：请指明来源或页面，例如 `source_share:1001`（来源编号，见 `/wxa sources`）或 `page_share:pages/index/index`。',
   'alert.unknownCommand': '{{given}} 不是告警命令。',
   'alert.whichCommand': '请指定告警命令。',
   'alert.needOneId': '请只给一个告警 ID，例如 `/wxa alert {{action}} a1b2c3d`。可用 `/wxa alert list` 查看。',
@@ -180,6 +186,8 @@ export const zh: Record<keyof typeof en, string> = {
   'alert.metric.day1_retention': '次日留存率',
   'alert.metric.day7_retention': '7日留存率',
   'alert.metric.week1_retention': '次周留存率',
+  'alert.metric.source_share': '来自{{subject}}的打开次数占比',
+  'alert.metric.page_share': '{{subject}} 的访问次数占比',
   'alert.fired.title': ':rotating_light: 告警 `{{id}}`：{{metric}} {{range}}',
   'alert.fired.value': '*{{value}}*{{change}}',
   'alert.fired.change': '（较 {{previous}} {{change}}）',

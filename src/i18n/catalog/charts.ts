@@ -91,6 +91,8 @@ export const en = {
   'chart.metric.day1_retention': 'Day-1 retention',
   'chart.metric.day7_retention': 'Day-7 retention',
   'chart.metric.week1_retention': 'Week-1 retention',
+  'chart.metric.source_share': 'Share of sessions from {{subject}}',
+  'chart.metric.page_share': 'Share of page views: {{subject}}',
 
   /** "Daily alert: Visitors · 2017-03-13" ({{adj}} is unit.daily.adj / unit.weekly.adj). */
   'chart.alert.title': '{{adj}} alert: {{metric}} · {{range}}',
@@ -206,6 +208,8 @@ export const zh: Record<keyof typeof en, string> = {
   'chart.metric.day1_retention': '次日留存率',
   'chart.metric.day7_retention': '7日留存率',
   'chart.metric.week1_retention': '次周留存率',
+  'chart.metric.source_share': '来自{{subject}}的打开次数占比',
+  'chart.metric.page_share': '{{subject}} 的访问次数占比',
 
   'chart.alert.title': '{{adj}}告警：{{metric}} · {{range}}',
   'chart.alert.series.daily_one': '近{{count}}个{{weekday}}',

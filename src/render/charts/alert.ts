@@ -1,5 +1,5 @@
 import type { ChartConfiguration, ChartDataset } from 'chart.js';
-import { type AlertReport, METRIC_UNITS, type MetricPoint, type MetricUnit } from '../../reports/alert';
+import { type AlertReport, METRIC_UNITS, type MetricPoint, type MetricUnit, subjectLabel } from '../../reports/alert';
 import { baseOptions, COLORS, subtitle } from './style';
 import { type ChartWords, wordsFor } from './words';
 
@@ -144,7 +144,7 @@ export function alertConfig(r: AlertReport): ChartConfiguration<'line'> {
   const all = points(r);
   const n = all.length;
   const last = n - 1;
-  const metric = t(`chart.metric.${r.metric}`);
+  const metric = t(`chart.metric.${r.metric}`, { subject: subjectLabel(r, w.lang) });
   const v = r.verdict;
   const c = r.condition;
   const datasets: LineDataset[] = [];

@@ -1,6 +1,6 @@
 import type { ChartOptions, ChartType } from 'chart.js';
 import { formatPeriod } from '../../i18n/dates';
-import type { AlertReport } from '../../reports/alert';
+import { type AlertReport, subjectLabel } from '../../reports/alert';
 import { reportTitle, type Report } from '../../reports/model';
 import type { Chartable } from '../../reports/service';
 import { PIXEL_RATIO } from '../canvas';
@@ -79,7 +79,7 @@ export function alertTitle(r: AlertReport): string {
   const { t, lang } = wordsFor(r);
   return t('chart.alert.title', {
     adj: t(`unit.${r.granularity}.adj`),
-    metric: t(`chart.metric.${r.metric}`),
+    metric: t(`chart.metric.${r.metric}`, { subject: subjectLabel(r, lang) }),
     range: formatPeriod(r.period, lang),
   });
 }
