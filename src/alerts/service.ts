@@ -16,6 +16,8 @@ export type AlertAnswer =
   | { kind: 'bad_mute'; given: string }
   | { kind: 'no_program'; problem: ProgramProblem }
   | { kind: 'cannot_post'; channel: string }
+  /** Slack did not say in time whether the bot can post there: nothing stored. */
+  | { kind: 'channel_unknown'; channel: string }
   | { kind: 'added'; alert: Alert; showApp: boolean }
   | { kind: 'removed'; alert: Alert }
   | { kind: 'muted'; alert: Alert; until: Date }
@@ -36,8 +38,8 @@ export interface AlertServiceDeps {
   evaluator: AlertEvaluator;
   admins: ReadonlySet<string>;
   programs: ProgramDirectory;
-  /** Whether the bot can post in a channel (a member, or a public channel it may join). */
-  canPost: (channel: string) => Promise<boolean>;
+  /** Whether the bot can post in a channel (a member, or a public channel it may join); undefined: Slack did not say in time. */
+  canPost: (channel: string) => Promise<boolean | undefined>;
   now?: () => Date;
 }
 
@@ -89,7 +91,9 @@ export class AlertService {
     const channel = parsed.spec.channel ?? who.channelId;
     const found = await this.d.programs.resolve(parsed.spec.app ?? who.app, channel);
     if (!found.ok) return { answer: { kind: 'no_program', problem: found.problem }, outcome: 'rejected' };
-    if (!(await this.d.canPost(channel))) return { answer: { kind: 'cannot_post', channel }, outcome: 'rejected' };
+    const can = await this.d.canPost(channel);
+    if (can === undefined) return { answer: { kind: 'channel_unknown', channel }, outcome: 'rejected' };
+    if (!can) return { answer: { kind: 'cannot_post', channel }, outcome: 'rejected' };
     const a: Alert = {
       id: newAlertId(),
       metric: parsed.spec.metric,

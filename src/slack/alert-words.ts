@@ -145,6 +145,8 @@ export function alertAnswerText(a: AlertAnswer, lang: Language, time: string): s
       return programProblem(a.problem, lang);
     case 'cannot_post':
       return t('alert.cannotPost', { channel: a.channel });
+    case 'channel_unknown':
+      return t('alert.channelUnknown', { channel: a.channel });
     case 'added':
       return t('alert.added', {
         id: a.alert.id,

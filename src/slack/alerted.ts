@@ -3,6 +3,8 @@ import type { AlertDelivery } from '../alerts/types';
 import type { Metrics } from '../metrics';
 import { alertMessageText, alertNoticeText, metricName, recoveredText } from './alert-words';
 import { plainText } from './text';
+import { slackErrorCode } from './errors';
+import { withTimeout } from '../util/deadline';
 import { deliverPost } from './deliver';
 import { runFailure } from './run-failure';
 
@@ -42,15 +44,21 @@ export function slackAlertDelivery(client: WebClient, o: { metrics?: Metrics }):
   };
 }
 
-/** Whether the bot can post in a channel: it is a member, or the channel is public (it joins on first post). */
-export function slackCanPost(client: WebClient): (channel: string) => Promise<boolean> {
+/** How long adding an alert waits for Slack to say whether the bot can post in its channel (inside the ack's 3 s). */
+const CAN_POST_WAIT_MS = 1_000;
+
+/**
+ * Whether the bot can post in a channel: it is a member, or the channel is public (it joins on
+ * first post). Undefined when Slack did not answer in time: the caller cannot tell.
+ */
+export function slackCanPost(client: WebClient): (channel: string) => Promise<boolean | undefined> {
   return async (channel) => {
     try {
-      const r = await client.conversations.info({ channel });
+      const r = await withTimeout(client.conversations.info({ channel }), CAN_POST_WAIT_MS, 'conversations.info');
       const c = r.channel;
       return c?.is_member === true || (c?.is_private === false && c.is_archived !== true);
-    } catch {
-      return false;
+    } catch (e) {
+      return slackErrorCode(e) === undefined ? undefined : false;
     }
   };
 }

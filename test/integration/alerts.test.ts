@@ -79,6 +79,13 @@ describe('/wxa alert', () => {
       expect(reply).not.toContain('<!channel>');
     }
     expect(await h.runtime.alerts.book.list()).toEqual([]);
+    // Slack slow to say whether the bot can post there: a clear answer inside the ack, nothing stored.
+    let release = () => {};
+    h.slack.gate('conversations.info', () => new Promise<void>((r) => (release = r)));
+    expect(await add('visitors below 3 <#C0SLOW>')).toMatch(/Slack did not say in time whether the bot can post in <#C0SLOW>/);
+    release();
+    h.slack.gate('conversations.info', undefined);
+    expect(await h.runtime.alerts.book.list()).toEqual([]);
 
     expect(await add('visitors below 3', { user: 'U0RANDOM' })).toMatch(/admin/i);
     expect(await h.runtime.alerts.book.list()).toEqual([]);

@@ -40,6 +40,8 @@ export const en = {
   'alert.badMute': '{{given}} is not a mute duration: say e.g. `for 7d`, `12h` or `2w` (at most 90 days).',
   'alert.cannotPost':
     'The bot cannot post in <#{{channel}}>: invite it there (`/invite @bot`) and add the alert again. Nothing was stored.',
+  'alert.channelUnknown':
+    'Slack did not say in time whether the bot can post in <#{{channel}}>. Nothing was stored: try again in a minute.',
   'alert.added': ':white_check_mark: Alert `{{id}}`: {{what}}, in <#{{channel}}>{{which}}. Checked every day at {{time}} China time.',
   'alert.added.for': ' for `{{app}}`',
   'alert.removed': 'Removed alert `{{id}}` ({{what}}).',
@@ -143,6 +145,7 @@ export const zh: Record<keyof typeof en, string> = {
   'alert.noSuch': '此频道没有 ID 为 {{id}} 的告警。可用 `/wxa alert list` 查看。',
   'alert.badMute': '{{given}} 不是静音时长：请写例如 `for 7d`、`12h` 或 `2w`（最多 90 天）。',
   'alert.cannotPost': '机器人无法在 <#{{channel}}> 发消息：请先邀请它（`/invite @bot`），再重新添加告警。没有保存任何内容。',
+  'alert.channelUnknown': 'Slack 没有及时告知机器人能否在 <#{{channel}}> 发消息。没有保存任何内容：请一分钟后再试。',
   'alert.added': ':white_check_mark: 已创建告警 `{{id}}`：{{what}}，发在 <#{{channel}}>{{which}}。每天北京时间 {{time}} 检查。',
   'alert.added.for': '（`{{app}}`）',
   'alert.removed': '已删除告警 `{{id}}`（{{what}}）。',
