@@ -105,6 +105,12 @@ export async function startRuntime(config: Config, logger: Logger, opts: Runtime
   // One Web API client for work no command waits on: scheduled posts and the readiness token check.
   const slack = createWebClient(config, logger);
   const channelSettings = new ChannelSettings(store, config.REPORT_LANGUAGE);
+  // Scheduled runs and alert checks share the lease and the data-not-ready retries.
+  const runSettings = {
+    leaseMs: config.SCHEDULER_LEASE_MS,
+    retryIntervalMs: config.SCHEDULE_RETRY_MINUTES * 60_000,
+    retryWindowMs: config.SCHEDULE_RETRY_HOURS * 3_600_000,
+  };
   const runner = new ScheduleRunner({
     store,
     programs,
@@ -114,11 +120,7 @@ export async function startRuntime(config: Config, logger: Logger, opts: Runtime
     languageOf: (channel) => channelSettings.language(channel),
     logger: schedLog,
     owner,
-    settings: {
-      leaseMs: config.SCHEDULER_LEASE_MS,
-      retryIntervalMs: config.SCHEDULE_RETRY_MINUTES * 60_000,
-      retryWindowMs: config.SCHEDULE_RETRY_HOURS * 3_600_000,
-    },
+    settings: runSettings,
     onOutcome: opts.onRunOutcome,
   });
   const scheduler: Scheduler = config.REDIS_URL
@@ -149,11 +151,7 @@ export async function startRuntime(config: Config, logger: Logger, opts: Runtime
     delivery: slackAlertDelivery(slack, { metrics }),
     logger: alertLog,
     owner,
-    settings: {
-      leaseMs: config.SCHEDULER_LEASE_MS,
-      retryIntervalMs: config.SCHEDULE_RETRY_MINUTES * 60_000,
-      retryWindowMs: config.SCHEDULE_RETRY_HOURS * 3_600_000,
-    },
+    settings: runSettings,
     anomalyK: config.ALERT_ANOMALY_K,
     languageOf: (channel) => channelSettings.language(channel),
     onOutcome: (o, a) => {

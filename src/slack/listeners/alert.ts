@@ -4,7 +4,7 @@ import { translator } from '../../i18n';
 import { errorText } from '../../util/error-text';
 import { alertAnswerText, runResultText } from '../alert-words';
 import { StorageUnavailableError, userMessage } from '../errors';
-import { beforeAck, type CommandArgs, type CommandDeps, type CommandKit, ephemeral, replyLanguage } from './kit';
+import { ackFailure, beforeAck, type CommandArgs, type CommandDeps, type CommandKit, ephemeral, replyLanguage } from './kit';
 
 /** `/wxa alert …`: the answer in the ack; `run` then tells its author what each alert came to. */
 export async function handleAlert(
@@ -25,14 +25,7 @@ export async function handleAlert(
     const writes = ['add', 'remove', 'mute'].includes((words[0] ?? '').toLowerCase());
     reply = await beforeAck(alerts.service.handle(words, { userId: command.user_id, channelId: command.channel_id, app }), writes);
   } catch (e) {
-    h.log.error({ err: errorText(e) }, 'alert command failed');
-    await h.ack(
-      ephemeral(
-        userMessage(e, h.requestId, e instanceof StorageUnavailableError ? 'en' : await replyLanguage(deps, command.channel_id, 500)),
-      ),
-    );
-    h.count('failed');
-    h.audit('failed');
+    await ackFailure(e, h, deps, command.channel_id, 'alert');
     return;
   }
   const lang = await replyLanguage(deps, command.channel_id);

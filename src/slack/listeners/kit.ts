@@ -10,7 +10,7 @@ import type { Language } from '../../i18n';
 import type { InFlight } from '../../util/in-flight';
 import type { AccessLists } from '../access';
 import { errorText } from '../../util/error-text';
-import { StorageUnavailableError } from '../errors';
+import { StorageUnavailableError, userMessage } from '../errors';
 
 export interface CommandDeps {
   programs: ProgramDirectory;
@@ -126,3 +126,15 @@ export async function replyLanguage(deps: CommandDeps, channel: string | undefin
 
 /** The language of what belongs to no channel (the Home tab, the modals): REPORT_LANGUAGE. */
 export const viewLanguage = (deps: CommandDeps): Language => deps.language ?? 'en';
+
+/**
+ * A command that failed before its answer (the store, usually): said in the ack, counted and
+ * audited. When the store failed there is no second wait for it: the answer is in English.
+ */
+export async function ackFailure(e: unknown, h: CommandKit, deps: CommandDeps, channel: string, what: string): Promise<void> {
+  h.log.error({ err: errorText(e) }, `${what} command failed`);
+  const lang = e instanceof StorageUnavailableError ? 'en' : await replyLanguage(deps, channel, 500);
+  await h.ack(ephemeral(userMessage(e, h.requestId, lang)));
+  h.count('failed');
+  h.audit('failed');
+}

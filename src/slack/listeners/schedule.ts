@@ -4,7 +4,7 @@ import { StorageUnavailableError, userMessage } from '../errors';
 import { scheduleAnswerText } from '../schedule-words';
 import { openScheduleForm } from './schedule-form';
 import { translator } from '../../i18n';
-import { beforeAck, type CommandArgs, type CommandDeps, type CommandKit, ephemeral, replyLanguage } from './kit';
+import { ackFailure, beforeAck, type CommandArgs, type CommandDeps, type CommandKit, ephemeral, replyLanguage } from './kit';
 import { errorText } from '../../util/error-text';
 
 export async function handleSchedule(
@@ -33,15 +33,7 @@ export async function handleSchedule(
     const writes = ['add', 'remove'].includes((words[0] ?? '').toLowerCase());
     reply = await beforeAck(deps.schedules.handle(words, { userId: command.user_id, channelId: command.channel_id, app }), writes);
   } catch (e) {
-    h.log.error({ err: errorText(e) }, 'schedule command failed');
-    // The store failed: no second wait for it, the answer in English.
-    await h.ack(
-      ephemeral(
-        userMessage(e, h.requestId, e instanceof StorageUnavailableError ? 'en' : await replyLanguage(deps, command.channel_id, 500)),
-      ),
-    );
-    h.count('failed');
-    h.audit('failed');
+    await ackFailure(e, h, deps, command.channel_id, 'schedule');
     return;
   }
   const lang = await replyLanguage(deps, command.channel_id);
