@@ -127,30 +127,8 @@ export class AlertEvaluator {
   /** Fetches the series and decides, in a report queue slot, within the queue's deadline. */
   private measure(a: Alert, period: Period, program: MiniProgram, language: Language): Promise<AlertReport> {
     const queue = this.d.reports.queue;
-    return queue.run((deadline) =>
-      untilDeadline(
-        (async (): Promise<AlertReport> => {
-          const series = await fetchSeries(program.client, a.metric, period, a.subject);
-          const verdict = evaluate(a.condition, series, { k: this.d.anomalyK ?? DEFAULT_ANOMALY_K, unit: METRIC_UNITS[a.metric] });
-          return {
-            kind: 'alert',
-            period,
-            appName: program.displayName,
-            sandbox: program.sandbox,
-            empty: verdict.state === 'no_value',
-            language,
-            alertId: a.id,
-            metric: a.metric,
-            granularity: a.granularity,
-            condition: a.condition,
-            series,
-            verdict,
-          };
-        })(),
-        deadline,
-        queue.deadlineMs,
-      ),
-    );
+    const k = this.d.anomalyK ?? DEFAULT_ANOMALY_K;
+    return queue.run((deadline) => untilDeadline(measureAlert(program, a, period, { language, k }), deadline, queue.deadlineMs));
   }
 
   private async attempt(a: Alert, period: Period, run: RunRecord, log: Logger): Promise<AlertOutcome> {
@@ -320,4 +298,30 @@ function readDetail(detail: string | null): { noticed?: boolean } {
   } catch {
     return {};
   }
+}
+
+/** An alert's report for one period: the metric's series from WeChat and what the detection decides. */
+export async function measureAlert(
+  program: Pick<MiniProgram, 'client' | 'displayName' | 'sandbox'>,
+  a: Pick<Alert, 'id' | 'metric' | 'subject' | 'granularity' | 'condition'>,
+  period: Period,
+  o: { language: Language; k?: number },
+): Promise<AlertReport> {
+  const series = await fetchSeries(program.client, a.metric, period, a.subject);
+  const verdict = evaluate(a.condition, series, { k: o.k ?? DEFAULT_ANOMALY_K, unit: METRIC_UNITS[a.metric] });
+  return {
+    kind: 'alert',
+    period,
+    appName: program.displayName,
+    sandbox: program.sandbox,
+    empty: verdict.state === 'no_value',
+    language: o.language,
+    alertId: a.id,
+    metric: a.metric,
+    subject: a.subject,
+    granularity: a.granularity,
+    condition: a.condition,
+    series,
+    verdict,
+  };
 }

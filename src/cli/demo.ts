@@ -1,5 +1,13 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { measureAlert } from '../alerts/evaluator';
+import { periodContaining } from '../calendar/period';
+import { alertMessage } from '../slack/alerted';
 import { runToFiles, withCli } from './run';
+
+/** The sandbox's visitors halve on this day (unless SANDBOX_DIP says otherwise), so the demo alert fires. */
+const ALERT_DAY = '20170320';
+process.env.SANDBOX_DIP ??= `${ALERT_DAY}:0.5`;
 
 // The README's first line: the slash-command path, end to end, on sandbox data (or real WeChat
 // when WECHAT_APPID/WECHAT_SECRET are set), written to out/.
@@ -31,6 +39,16 @@ void withCli(async (cli) => {
     if ('error' in r) throw new Error(r.error);
     process.stdout.write(`  /${text}\n    ${path.relative(process.cwd(), r.blocks)}\n    ${path.relative(process.cwd(), r.chart)}\n`);
   }
+  // An alert as it would fire: `/wxa alert add visitors daily drops 30%`, checked for the dipped day.
+  const alert = { id: 'a0demo0', metric: 'visitors', granularity: 'daily', condition: { kind: 'drops', percent: 30 } } as const;
+  const report = await measureAlert(cli.program, alert, periodContaining('daily', ALERT_DAY), { language: cli.language });
+  const base = path.join(outDir, `alert-visitors-${ALERT_DAY}`);
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(`${base}.blocks.json`, JSON.stringify(alertMessage(report), null, 2));
+  writeFileSync(`${base}.png`, await cli.reports.chart(report));
+  process.stdout.write(
+    `  /wxa alert add visitors daily drops 30% (checked for ${ALERT_DAY}: ${report.verdict.state})\n    ${path.relative(process.cwd(), `${base}.blocks.json`)}\n    ${path.relative(process.cwd(), `${base}.png`)}\n`,
+  );
   process.stdout.write(
     `Block Kit JSON and PNG charts are in ${outDir}. Paste a .blocks.json into Slack's Block Kit Builder to preview it.\n`,
   );

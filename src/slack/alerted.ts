@@ -1,5 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { AlertDelivery } from '../alerts/types';
+import type { AlertReport } from '../reports/alert';
+import type { SlackBlock } from './messages/kit';
 import type { Metrics } from '../metrics';
 import { alertMessageText, alertNoticeText, metricName, recoveredText } from './alert-words';
 import { plainText } from './text';
@@ -7,6 +9,12 @@ import { slackErrorCode } from './errors';
 import { withTimeout } from '../util/deadline';
 import { deliverPost } from './deliver';
 import { runFailure } from './run-failure';
+
+/** The firing post: its text and one mrkdwn section. */
+export function alertMessage(r: AlertReport): { text: string; blocks: SlackBlock[] } {
+  const { text, lines } = alertMessageText(r);
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } }] };
+}
 
 /** Alerts, their "back to normal" and their notices, posted with the bot's Web API client. */
 export function slackAlertDelivery(client: WebClient, o: { metrics?: Metrics }): AlertDelivery {
@@ -18,10 +26,7 @@ export function slackAlertDelivery(client: WebClient, o: { metrics?: Metrics }):
         client,
         channel,
         {
-          message: () => {
-            const { text, lines } = alertMessageText(r);
-            return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } }] };
-          },
+          message: () => alertMessage(r),
           file: {
             chart: produced.chart,
             filename: produced.chartFilename,
