@@ -6,7 +6,7 @@ import type { Store } from '../store/types';
 import { errorText } from '../util/error-text';
 import { InFlight } from '../util/in-flight';
 import type { AlertBook } from './book';
-import type { AlertEvaluator } from './evaluator';
+import { type AlertEvaluator, alertRunKey } from './evaluator';
 import { evaluatedPeriod } from './series';
 
 /** WeChat's data for a day is usually ready by mid-morning China time. */
@@ -26,6 +26,12 @@ export class AlertClock {
   private dueMinute = 0;
   /** One sweep at a time: a tick that comes while the last one still runs is skipped. */
   private sweeping = false;
+  private stopped = false;
+  /**
+   * Checks this process saw finished (or taken by another instance): the minute sweep skips them
+   * without a store call. Cleared when it grows past a day's worth.
+   */
+  private readonly finished = new Set<string>();
 
   constructor(
     private readonly d: { book: AlertBook; evaluator: AlertEvaluator; store: Store; log: Logger; time: string; pollMs: number },
@@ -36,11 +42,21 @@ export class AlertClock {
   }
 
   /** One alert's evaluation: its failure (the store down at its claim) is logged and never stops the others. */
-  private async one(a: Alert, period: Period): Promise<void> {
+  private async one(listed: Alert, period: Period, sweep: boolean): Promise<void> {
+    const key = alertRunKey(listed.id, period);
+    // The sweep skips what it saw finished or taken; the due poll never does (a taken check may need a takeover).
+    if (this.stopped || (sweep && this.finished.has(key))) return;
     try {
-      await this.d.evaluator.evaluate(a, period);
+      // Read again: a sweep can take a while, and the alert may have been removed or muted meanwhile.
+      const a = await this.d.book.get(listed.id);
+      if (!a) return;
+      const o = await this.d.evaluator.evaluate(a, period);
+      if (o.outcome !== 'waiting_data' && o.outcome !== 'retrying') {
+        if (this.finished.size > 50_000) this.finished.clear();
+        this.finished.add(key);
+      }
     } catch (e) {
-      this.d.log.error({ alert: a.id, err: errorText(e) }, 'alert evaluation failed before it was claimed; tried again next tick');
+      this.d.log.error({ alert: listed.id, err: errorText(e) }, 'alert evaluation failed before it was claimed; tried again next tick');
     }
   }
 
@@ -63,6 +79,7 @@ export class AlertClock {
   }
 
   async stop(graceMs: number): Promise<void> {
+    this.stopped = true;
     clearInterval(this.poller);
     this.cron?.stop();
     await this.inFlight.settle(graceMs);
@@ -70,10 +87,10 @@ export class AlertClock {
 
   /** Every alert, for the period it looks at now; what was already evaluated is skipped by its claim. */
   async evaluateAll(now: Date): Promise<void> {
-    if (this.sweeping) return;
+    if (this.sweeping || this.stopped) return;
     this.sweeping = true;
     try {
-      for (const a of await this.d.book.list()) await this.one(a, evaluatedPeriod(a.metric, a.granularity, now));
+      for (const a of await this.d.book.list()) await this.one(a, evaluatedPeriod(a.metric, a.granularity, now), true);
     } finally {
       this.sweeping = false;
     }
@@ -82,10 +99,19 @@ export class AlertClock {
   /** Evaluations waiting for data whose retry is due, or whose instance died mid-way. */
   async due(now: Date): Promise<void> {
     for (const r of await this.d.store.dueRuns(now.getTime())) {
+      if (this.stopped) return;
       if (!r.key.startsWith('alert:')) continue;
       const a = await this.d.book.get(r.scheduleId).catch(() => undefined);
-      if (!a) continue;
-      await this.one(a, periodContaining(a.granularity, r.periodBegin));
+      if (a) await this.one(a, periodContaining(a.granularity, r.periodBegin), false);
     }
   }
+}
+
+/** When a period's data is expected from WeChat: `time` (HH:MM, China time) on the day after it ends. */
+export function dataDueAt(p: Period, time: string): number {
+  const [h, m] = time.split(':').map(Number);
+  const y = Number(p.end.slice(0, 4));
+  const mo = Number(p.end.slice(4, 6)) - 1;
+  const d = Number(p.end.slice(6, 8));
+  return Date.UTC(y, mo, d + 1, h - 8, m);
 }

@@ -44,6 +44,11 @@ export interface EvaluatorDeps {
   settings: RunnerSettings;
   /** The anomaly condition's width (median ± k·MAD). */
   anomalyK?: number;
+  /**
+   * When WeChat's data for a period is expected (ALERT_TIME the day after it): the retry window
+   * counts from then, so a check run earlier (by hand, at midnight) does not use it up before the data is due.
+   */
+  dataDue?: (p: Period) => number;
   now?: () => number;
   languageOf?: (channel: string) => Promise<Language>;
   onOutcome?: (o: AlertOutcome, a: Alert) => void;
@@ -162,7 +167,8 @@ export class AlertEvaluator {
           await finish('done', 'ok');
           return { outcome: 'ok', key, report };
         }
-        if (delivered.ts === undefined && !this.muted(a)) {
+        let quiet = this.muted(a);
+        if (delivered.ts === undefined && !quiet) {
           try {
             delivered = { ts: await this.d.delivery.recovered(a.channel, firing.ts, report) };
             this.remember(key, delivered);
@@ -171,19 +177,25 @@ export class AlertEvaluator {
             if (e instanceof TakenOver) throw e;
             // The firing post may be gone (deleted, the bot removed): not a reason to tell the channel it could not check.
             log.warn({ err: errorText(e) }, 'the "back to normal" post failed; the alert is closed anyway');
+            quiet = true;
           }
         }
-        await this.d.store.kvDeleteIf(firingKey(a.id), JSON.stringify(firing)).catch(() => undefined);
-        await finish('posted', 'recovered');
-        log.info('alert back to normal');
-        return { outcome: 'recovered', key, report };
+        await backOff(() => this.d.store.kvDeleteIf(firingKey(a.id), JSON.stringify(firing)), STORE_RETRY).catch((e: unknown) =>
+          log.error({ err: errorText(e) }, 'could not close the firing state'),
+        );
+        await finish(quiet ? 'done' : 'posted', quiet ? 'recovered_quietly' : 'recovered');
+        log.info({ posted: !quiet }, 'alert back to normal');
+        return { outcome: quiet ? 'recovered_quietly' : 'recovered', key, report };
       }
       if (this.muted(a)) {
         await finish('done', 'muted');
         log.info({ mutedUntil: a.mutedUntil }, 'alert fired while muted: not posted');
         return { outcome: 'muted', key, report };
       }
-      const chart = await withTimeout(this.d.reports.chart(report), this.d.reports.queue.deadlineMs, 'alert chart');
+      const chart = await withTimeout(this.d.reports.chart(report), this.d.reports.queue.deadlineMs, 'alert chart').catch((e: unknown) => {
+        log.error({ err: errorText(e) }, 'alert chart failed: posting the alert without it');
+        return undefined;
+      });
       try {
         await this.d.delivery.fire(
           a.channel,
@@ -249,7 +261,8 @@ export class AlertEvaluator {
     const key = run.key;
     const notReady = e instanceof NoDataYet || (e instanceof WeChatError && e.kind === 'not_ready');
     const retryAt = this.now() + settings.retryIntervalMs;
-    const inWindow = retryAt - run.firstAttemptAt <= settings.retryWindowMs;
+    const windowStart = Math.max(run.firstAttemptAt, this.d.dataDue?.(period) ?? 0);
+    const inWindow = retryAt - windowStart <= settings.retryWindowMs;
     const hours = Math.round(settings.retryWindowMs / 360_000) / 10;
     const failure = notReady ? undefined : this.d.delivery.failure(e, 'report');
     let noticed = o.noticed;

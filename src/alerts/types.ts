@@ -26,7 +26,8 @@ export interface ProducedAlert {
   report: AlertReport;
   /** The mini program's name. */
   program: string;
-  chart: Buffer;
+  /** Absent when the chart could not be drawn: the alert is posted without it rather than not at all. */
+  chart?: Buffer;
   chartFilename: string;
 }
 
@@ -56,7 +57,8 @@ export interface FiringState {
 
 /** How one evaluation ended (the metric wxa_alert_evaluations_total counts them by outcome). */
 export type AlertOutcome =
-  | { outcome: 'fired' | 'recovered' | 'ok' | 'muted' | 'not_enough_history'; key: string; report: AlertReport }
+  /** recovered_quietly: back to normal, but nothing posted (muted, or the post failed). */
+  | { outcome: 'fired' | 'recovered' | 'recovered_quietly' | 'ok' | 'muted' | 'not_enough_history'; key: string; report: AlertReport }
   /** waiting_data: WeChat has no data yet; retrying: the check failed (the channel was told) and is tried again. */
   | { outcome: 'waiting_data' | 'retrying'; key: string; retryAt: number }
   | { outcome: 'could_not_check' | 'skipped'; key: string };

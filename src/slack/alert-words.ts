@@ -118,8 +118,8 @@ export function lastWords(a: Alert, r: RunRecord | undefined, lang: Language): s
     state = t('alert.state.could_not_check', { reason });
   } else if (detail.outcome === 'not_enough_history') {
     state = t('alert.state.not_enough_history', { points: Number(detail.verdict?.points ?? 0), needed: needed(a) });
-  } else if (detail.outcome && ['fired', 'recovered', 'ok', 'muted'].includes(detail.outcome)) {
-    state = t(`alert.state.${detail.outcome as 'fired' | 'recovered' | 'ok' | 'muted'}`);
+  } else if (detail.outcome && ['fired', 'recovered', 'recovered_quietly', 'ok', 'muted'].includes(detail.outcome)) {
+    state = t(`alert.state.${detail.outcome as 'fired' | 'recovered' | 'recovered_quietly' | 'ok' | 'muted'}`);
   } else state = t('alert.state.never');
   return t('alert.lastAt', { state, range: formatPeriod(periodContaining(a.granularity, r.periodBegin), lang) });
 }

@@ -7,7 +7,7 @@ import { alertMessageText, alertNoticeText, metricName, recoveredText } from './
 import { plainText } from './text';
 import { slackErrorCode } from './errors';
 import { withTimeout } from '../util/deadline';
-import { deliverPost } from './deliver';
+import { asMember, deliverPost } from './deliver';
 import { runFailure } from './run-failure';
 
 /** The firing post: its text and one mrkdwn section. */
@@ -27,7 +27,7 @@ export function slackAlertDelivery(client: WebClient, o: { metrics?: Metrics }):
         channel,
         {
           message: () => alertMessage(r),
-          file: {
+          file: produced.chart && {
             chart: produced.chart,
             filename: produced.chartFilename,
             title: plainText(metricName(r, r.language ?? 'en')),
@@ -38,12 +38,15 @@ export function slackAlertDelivery(client: WebClient, o: { metrics?: Metrics }):
         d,
       );
     },
+    // Both join a public channel the bot is not in yet, as the firing post does.
     async recovered(channel, threadTs, report) {
-      const posted = await client.chat.postMessage({ channel, thread_ts: threadTs, text: recoveredText(report) });
+      const posted = await asMember(client, channel, () =>
+        client.chat.postMessage({ channel, thread_ts: threadTs, text: recoveredText(report) }),
+      );
       return posted.ts ?? '';
     },
     async notice(channel, n, lang) {
-      await client.chat.postMessage({ channel, text: alertNoticeText(n, lang) });
+      await asMember(client, channel, () => client.chat.postMessage({ channel, text: alertNoticeText(n, lang) }));
     },
     failure: runFailure,
   };

@@ -34,7 +34,7 @@ async function join(client: WebClient, channel: string): Promise<void> {
 }
 
 /** Runs a call that needs channel membership, joining once on not_in_channel. */
-async function asMember<T>(client: WebClient, channel: string, call: () => Promise<T>): Promise<T> {
+export async function asMember<T>(client: WebClient, channel: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (e) {
@@ -82,7 +82,8 @@ export interface DeliverOptions {
 /** What one post is made of: the message (built only when it is still to be posted) and the chart file. */
 export interface Post {
   message: () => { text: string; blocks: SlackBlock[] };
-  file: { chart: Buffer; filename: string; title: string; alt: string };
+  /** Absent: a message without a chart (an alert whose chart could not be drawn). */
+  file?: { chart: Buffer; filename: string; title: string; alt: string };
 }
 
 /**
@@ -132,13 +133,15 @@ export async function deliverPost(
     await o.onPart?.({ ts });
   }
   if (o.done?.fileIds?.length) return { ts, fileIds: o.done.fileIds };
+  const attached = post.file;
+  if (!attached) return { ts, fileIds: [] };
   const uploaded = await asMember(
     client,
     channel,
     counted(
       'files.uploadV2',
       () => {
-        const file = { file: post.file.chart, filename: post.file.filename, title: post.file.title, alt_text: post.file.alt };
+        const file = { file: attached.chart, filename: attached.filename, title: attached.title, alt_text: attached.alt };
         return client.filesUploadV2(
           o.threadTs ? { channel_id: channel, thread_ts: o.threadTs, ...file } : { channel_id: channel, ...file },
         );

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WebClient } from '@slack/web-api';
 import { AlertBook } from '../../src/alerts/book';
-import { AlertClock } from '../../src/alerts/clock';
+import { AlertClock, dataDueAt } from '../../src/alerts/clock';
 import { AlertEvaluator, alertRunKey } from '../../src/alerts/evaluator';
 import type { Alert } from '../../src/alerts/types';
 import { addDays, periodContaining } from '../../src/calendar/period';
@@ -99,7 +99,7 @@ describe.each(kinds)('alert evaluations ($name store)', ({ open }) => {
   });
 
   /** One bot instance: its own store connection, WeChat client, render path and Slack client. */
-  function instance(owner: string, store: Store = env.stores()) {
+  function instance(owner: string, store: Store = env.stores(), extra: Partial<ConstructorParameters<typeof AlertEvaluator>[0]> = {}) {
     const deps = runnerDeps({ store, sim, slackApiUrl: slack.apiUrl, retry: FAST_RETRY, logger: silentLogger });
     const client = new WebClient('xoxb-test-token-123', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
     const evaluator = new AlertEvaluator({
@@ -111,6 +111,7 @@ describe.each(kinds)('alert evaluations ($name store)', ({ open }) => {
       owner,
       settings: SETTINGS,
       now: () => clock,
+      ...extra,
     });
     return { store, evaluator };
   }
@@ -211,6 +212,49 @@ describe.each(kinds)('alert evaluations ($name store)', ({ open }) => {
     expect((await book.lastEvaluation(alert.id))?.state).toBe('posted');
     expect(alertPosts()).toHaveLength(1);
     expect(notices()).toHaveLength(1);
+  });
+
+  test('a check run by hand before the data is due (00:30) keeps its full retry window from ALERT_TIME', async () => {
+    clock = Date.parse('2026-11-24T16:30:00Z'); // 00:30 on the 25th in Shanghai: the 24th's data is due at 10:30
+    const a = instance('A', env.stores(), { dataDue: (p) => dataDueAt(p, '10:30') });
+    const book = new AlertBook(a.store, silentLogger);
+    await book.save(alert);
+    const poll = new AlertClock({ book, evaluator: a.evaluator, store: a.store, log: silentLogger, time: '10:30', pollMs: 60_000 });
+    sim.inject('datacube', { type: 'errcode', errcode: 61503 }, 100_000);
+    expect((await a.evaluator.evaluate(alert, DAY)).outcome).toBe('waiting_data');
+    // 6 hours later (06:30) the window has not even started: still waiting, no notice.
+    while (clock < Date.parse('2026-11-25T02:00:00Z')) {
+      clock += SETTINGS.retryIntervalMs;
+      await poll.due(new Date(clock));
+    }
+    expect((await book.lastEvaluation(alert.id))?.state).toBe('waiting_data');
+    expect(notices()).toHaveLength(0);
+    // WeChat publishes at 11:00: the retry fires the alert.
+    sim.clearFaults();
+    sim.dip(DAY.begin, 0.5);
+    clock += SETTINGS.retryIntervalMs;
+    await poll.due(new Date(clock));
+    expect(alertPosts()).toHaveLength(1);
+  });
+
+  test('the daily sweep checks every alert once; after stop() it checks nothing more', async () => {
+    const a = instance('A');
+    const book = new AlertBook(a.store, silentLogger);
+    const other: Alert = { ...alert, id: 'a0bead5', condition: { kind: 'below', value: 1_000_000_000 } };
+    await book.save(alert);
+    await book.save(other);
+    const sweep = new AlertClock({ book, evaluator: a.evaluator, store: a.store, log: silentLogger, time: '10:30', pollMs: 60_000 });
+    sim.dip(DAY.begin, 0.5);
+    await sweep.evaluateAll(new Date(clock));
+    expect(alertPosts()).toHaveLength(2);
+    await sweep.evaluateAll(new Date(clock));
+    expect(alertPosts()).toHaveLength(2);
+    await sweep.stop(1000);
+    clock += 86_400_000;
+    sim.dip(addDays(DAY.begin, 1), 0.5);
+    await sweep.evaluateAll(new Date(clock));
+    await sweep.due(new Date(clock));
+    expect(alertPosts()).toHaveLength(2);
   });
 
   test('the day after a dip, back to normal: posted once, in the firing thread', async () => {

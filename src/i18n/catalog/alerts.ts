@@ -12,7 +12,7 @@ export const en = {
   'msg.help.alert':
     '`/wxa alert add|list|remove|mute|run` — a post when a metric crosses a line or looks unusual (`/wxa alert` for details).',
   'alert.usage':
-    '*Usage:* `/wxa alert add &lt;metric&gt; [daily|weekly] &lt;condition&gt; [#channel] [app:&lt;name&gt;]`\n• Metrics: visitors, new_users, sessions, page_views, stay_time, visit_depth, shares (daily), day1_retention, day7_retention (daily), week1_retention (weekly), source_share:&lt;source number&gt; and page_share:&lt;page path&gt; (daily, share of the day)\n• Conditions: `below N`, `above N`, `drops N%`, `rises N%` (against the same weekday a week earlier, or the week before), `anomaly` (outside what the same weekday of the last 8 weeks makes normal)\n• `/wxa alert list` · `/wxa alert remove &lt;id&gt;` · `/wxa alert mute &lt;id&gt; [for 7d]` · `/wxa alert run [id]`\n• Checked every day at {{time}} China time: daily alerts on yesterday, weekly ones on Mondays for last week.\n• Example: `/wxa alert add visitors daily drops 30%`',
+    '*Usage:* `/wxa alert add &lt;metric&gt; [daily|weekly] &lt;condition&gt; [#channel] [app:&lt;name&gt;]`\n• Metrics: visitors, new_users, sessions, page_views, stay_time, visit_depth, shares (daily), day1_retention, day7_retention (daily), week1_retention (weekly), source_share:&lt;source number&gt; and page_share:&lt;page path&gt; (daily, share of the day)\n• Conditions: `below N`, `above N`, `drops N%`, `rises N%` (against the same weekday a week earlier, or the week before), `anomaly` (outside what the same weekday of the last 8 weeks makes normal)\n• `/wxa alert list` · `/wxa alert remove &lt;id&gt;` · `/wxa alert mute &lt;id&gt; [for 7d]` · `/wxa alert run [id]`\n• Checked every day at {{time}} China time: daily alerts on yesterday, weekly ones on the last complete week (each week once, from the Monday after it). A new alert is first checked within a minute if that time has passed.\n• Example: `/wxa alert add visitors daily drops 30%`',
   'alert.spec.no_metric': 'Which metric? Start with one of the metrics below.',
   'alert.spec.no_condition': 'Which condition? Add `below N`, `above N`, `drops N%`, `rises N%` or `anomaly`.',
   'alert.spec.unknown_metric': '{{given}} is not a metric this bot can watch.',
@@ -57,6 +57,7 @@ export const en = {
   'alert.state.fired': 'fired: posted in the channel',
   'alert.state.recovered': 'back to normal: posted in the firing thread',
   'alert.state.ok': 'ok',
+  'alert.state.recovered_quietly': 'back to normal (not posted: muted, or the post failed)',
   'alert.state.muted': 'would have fired, muted',
   'alert.state.not_enough_history': 'not enough history yet ({{points}} of the {{needed}} earlier periods it needs)',
   'alert.state.waiting_data': 'WeChat data not ready yet; tried again later',
@@ -118,7 +119,7 @@ export const zh: Record<keyof typeof en, string> = {
   'reply.admin.alert.mute': '静音告警',
   'msg.help.alert': '`/wxa alert add|list|remove|mute|run` — 指标越过阈值或出现异常时发消息（详见 `/wxa alert`）。',
   'alert.usage':
-    '*用法：* `/wxa alert add &lt;指标&gt; [daily|weekly] &lt;条件&gt; [#频道] [app:&lt;名称&gt;]`\n• 指标：visitors（访问人数）、new_users（新用户数）、sessions（打开次数）、page_views（访问次数）、stay_time（人均停留时长）、visit_depth（平均访问深度）、shares（分享次数，每日）、day1_retention、day7_retention（每日）、week1_retention（每周）、source_share:&lt;来源编号&gt; 和 page_share:&lt;页面路径&gt;（每日，当天占比）\n• 条件：`below N`、`above N`、`drops N%`、`rises N%`（与一周前的同一天或上一周相比）、`anomaly`（超出过去 8 周同一天的正常范围）\n• `/wxa alert list` · `/wxa alert remove &lt;id&gt;` · `/wxa alert mute &lt;id&gt; [for 7d]` · `/wxa alert run [id]`\n• 每天北京时间 {{time}} 检查：每日告警检查昨天，每周告警在周一检查上周。\n• 示例：`/wxa alert add visitors daily drops 30%`',
+    '*用法：* `/wxa alert add &lt;指标&gt; [daily|weekly] &lt;条件&gt; [#频道] [app:&lt;名称&gt;]`\n• 指标：visitors（访问人数）、new_users（新用户数）、sessions（打开次数）、page_views（访问次数）、stay_time（人均停留时长）、visit_depth（平均访问深度）、shares（分享次数，每日）、day1_retention、day7_retention（每日）、week1_retention（每周）、source_share:&lt;来源编号&gt; 和 page_share:&lt;页面路径&gt;（每日，当天占比）\n• 条件：`below N`、`above N`、`drops N%`、`rises N%`（与一周前的同一天或上一周相比）、`anomaly`（超出过去 8 周同一天的正常范围）\n• `/wxa alert list` · `/wxa alert remove &lt;id&gt;` · `/wxa alert mute &lt;id&gt; [for 7d]` · `/wxa alert run [id]`\n• 每天北京时间 {{time}} 检查：每日告警检查昨天，每周告警检查最近一个完整的周（每周一次，从其后的周一起）。若已过检查时间，新告警会在一分钟内首次检查。\n• 示例：`/wxa alert add visitors daily drops 30%`',
   'alert.spec.no_metric': '请指定指标：以下面的某个指标开头。',
   'alert.spec.no_condition': '请指定条件：`below N`、`above N`、`drops N%`、`rises N%` 或 `anomaly`。',
   'alert.spec.unknown_metric': '{{given}} 不是可告警的指标。',
@@ -161,6 +162,7 @@ export const zh: Record<keyof typeof en, string> = {
   'alert.state.fired': '已触发：已发到频道',
   'alert.state.recovered': '已恢复正常：已发在触发消息的讨论串中',
   'alert.state.ok': '正常',
+  'alert.state.recovered_quietly': '已恢复正常（未发消息：已静音或发送失败）',
   'alert.state.muted': '本应触发，已静音',
   'alert.state.not_enough_history': '历史数据不足（需要 {{needed}} 个更早的周期，目前 {{points}} 个）',
   'alert.state.waiting_data': '微信数据尚未就绪，稍后重试',
