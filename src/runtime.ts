@@ -12,7 +12,7 @@ import type { Logger } from './log';
 import { Metrics } from './metrics';
 import { createChartRenderer } from './render/pool';
 import { AlertBook } from './alerts/book';
-import { AlertClock } from './alerts/clock';
+import { AlertClock, dataDueAt } from './alerts/clock';
 import { AlertEvaluator } from './alerts/evaluator';
 import { AlertService } from './alerts/service';
 import { slackAlertDelivery, slackCanPost } from './slack/alerted';
@@ -153,6 +153,7 @@ export async function startRuntime(config: Config, logger: Logger, opts: Runtime
     owner,
     settings: runSettings,
     anomalyK: config.ALERT_ANOMALY_K,
+    dataDue: (p) => dataDueAt(p, config.ALERT_TIME),
     languageOf: (channel) => channelSettings.language(channel),
     onOutcome: (o, a) => {
       // Every minute's sweep meets the checks already done: those are not evaluations.
@@ -186,6 +187,8 @@ export async function startRuntime(config: Config, logger: Logger, opts: Runtime
     );
     // Cached state only: readiness never sends WeChat more than one token request per 30 s.
     for (const p of programs.all) checks[`token:${p.name}`] = await tokenReadiness(p.client.tokenCache);
+    // API security mode: one signed call answered and verified (cached; at most one call per 30 s after a failure).
+    for (const p of programs.all) if (p.client.securityMode) checks[`security:${p.name}`] = await p.client.securityReadiness();
     checks.slack_token = await withTimeout(slackToken(), 3000, 'Slack auth.test').catch((e: unknown) => errorText(e));
     // Socket Mode: not ready while the link to Slack is down (commands cannot reach us).
     const socket = bot.connection();

@@ -1,3 +1,4 @@
+import type { SandboxSecurityFiles } from '../sandbox/security';
 import type { WeChatClient } from '../wechat/client';
 
 /** One mini program the bot reports on: its WeChat client and how people know it. */
@@ -11,6 +12,8 @@ export interface MiniProgram {
   readonly client: WeChatClient;
   /** Served by the embedded simulator: every report says "sandbox data". */
   readonly sandbox: boolean;
+  /** The sandbox in API security mode (SANDBOX_SECURITY=1): where its keys and settings are. */
+  readonly sandboxSecurity?: SandboxSecurityFiles;
   /** Releases what it holds (the embedded simulator). */
   close(): Promise<void>;
 }

@@ -10,7 +10,8 @@ const ALERT_DAY = '20170320';
 process.env.SANDBOX_DIP ??= `${ALERT_DAY}:0.5`;
 
 // The README's first line: the slash-command path, end to end, on sandbox data (or real WeChat
-// when WECHAT_APPID/WECHAT_SECRET are set), written to out/.
+// when WECHAT_APPID/WECHAT_SECRET are set), written to out/. SANDBOX_SECURITY=1 runs the sandbox in
+// API security mode.
 const DEMO = [
   'retain weekly 2017-03-06',
   'visits weekly 2017-03-06',
@@ -34,6 +35,16 @@ void withCli(async (cli) => {
   process.stdout.write(
     `Demo on ${cli.program.sandbox ? 'sandbox data (no WECHAT_APPID set)' : `WeChat data for ${cli.program.displayName}`}:\n`,
   );
+  const keys = cli.program.sandboxSecurity;
+  if (keys) {
+    process.stdout.write(
+      'API security mode (SANDBOX_SECURITY=1): the sandbox refuses plain calls; every call below is encrypted and signed, every answer verified.\n' +
+        `  keys and certificate: ${path.relative(process.cwd(), keys.dir) || '.'}\n` +
+        `  the four settings a real mini program takes, filled in for the sandbox: ${path.relative(process.cwd(), keys.envFile)}\n`,
+    );
+  } else if (cli.program.client.securityMode) {
+    process.stdout.write('API security mode: every call below is encrypted and signed, every answer verified.\n');
+  }
   for (const text of DEMO) {
     const r = await runToFiles(cli, text.split(' '), outDir);
     if ('error' in r) throw new Error(r.error);

@@ -6,6 +6,15 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 const optional = (s: z.ZodString) => s.optional();
 
+/** A key number in the admin console (32 hex characters there). */
+const SN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Base64 of exactly 32 bytes. */
+function isSymKey(v: string): boolean {
+  const t = v.trim();
+  return /^[A-Za-z0-9+/]+={0,2}$/.test(t) && t.length % 4 === 0 && Buffer.from(t, 'base64').length === 32;
+}
+
 const schema = z
   .object({
     SLACK_BOT_TOKEN: optional(z.string().regex(/^xoxb-/, 'must be a bot token starting with xoxb-')),
@@ -28,6 +37,22 @@ const schema = z
     WECHAT_TOKEN_MODE: z.enum(['stable', 'classic', 'external']).default('stable'),
     WECHAT_TOKEN_URL: optional(z.string().url('must be the URL of the central token service')),
     WECHAT_TIMEOUT_MS: z.coerce.number().int().min(100, 'must be at least 100').max(60_000, 'must be at most 60000').default(10_000),
+    WECHAT_SECURITY_SYM_KEY: optional(
+      z.string().refine((v) => isSymKey(v), 'must be the base64 of a 32-byte key, as the admin console\'s "API 对称密钥" gives it'),
+    ),
+    WECHAT_SECURITY_SYM_SN: optional(
+      z.string().regex(SN, "must be the symmetric key's number as the admin console shows it (letters and digits)"),
+    ),
+    WECHAT_SECURITY_PRIVATE_KEY_FILE: optional(z.string().min(1)),
+    WECHAT_SECURITY_CERTS: optional(
+      z
+        .string()
+        .regex(
+          /^\s*[A-Za-z0-9_-]{1,64}\s*:[^,]+(,\s*[A-Za-z0-9_-]{1,64}\s*:[^,]+)*,?\s*$/,
+          'must be the platform certificates as <number>:<file.pem>, comma-separated (two during a rotation)',
+        ),
+    ),
+    WECHAT_SECURITY_URL_BASE: optional(z.string().url('must be the URL WeChat itself sees, such as https://api.weixin.qq.com')),
     WECHAT_CALLS_PER_MINUTE: z.coerce.number().int().min(1, 'must be at least 1').max(100_000, 'must be at most 100000').default(600),
     REPORT_LANGUAGE: z.enum(['en', 'zh'], { message: 'must be en or zh' }).default('en'),
     REPORT_TIMEZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
@@ -64,6 +89,24 @@ const schema = z
     if (c.WECHAT_TOKEN_MODE === 'external' && !c.WECHAT_TOKEN_URL) need('WECHAT_TOKEN_URL', 'is required when WECHAT_TOKEN_MODE=external');
     if (c.WECHAT_TOKEN_MODE === 'external' && !c.WECHAT_APPID && !c.WECHAT_APPS_FILE)
       need('WECHAT_APPID', 'is required when WECHAT_TOKEN_MODE=external');
+    // API security mode: on when the symmetric key is set, and then every part is needed.
+    const parts = ['WECHAT_SECURITY_SYM_SN', 'WECHAT_SECURITY_PRIVATE_KEY_FILE', 'WECHAT_SECURITY_CERTS'] as const;
+    if (c.WECHAT_SECURITY_SYM_KEY) {
+      for (const p of parts) if (!c[p]) need(p, 'is required when WECHAT_SECURITY_SYM_KEY is set (API security mode)');
+      if (c.WECHAT_APPS_FILE) {
+        need(
+          'WECHAT_SECURITY_SYM_KEY',
+          "is for WECHAT_APPID's mini program: with WECHAT_APPS_FILE, give each mini program its security: fields",
+        );
+      } else if (!c.WECHAT_APPID) {
+        need('WECHAT_SECURITY_SYM_KEY', 'needs WECHAT_APPID (the sandbox makes its own keys: SANDBOX_SECURITY=1)');
+      }
+    } else {
+      // (WECHAT_SECURITY_URL_BASE also serves the mini programs of WECHAT_APPS_FILE.)
+      for (const p of c.WECHAT_APPS_FILE ? parts : ([...parts, 'WECHAT_SECURITY_URL_BASE'] as const)) {
+        if (c[p]) need('WECHAT_SECURITY_SYM_KEY', `is required when ${p} is set: API security mode is on when the symmetric key is set`);
+      }
+    }
   });
 
 export type Config = z.infer<typeof schema>;

@@ -11,6 +11,7 @@ import { type DipDay, dipDay, dipsFromEnv, MAX_DIP_FACTOR, validFactor, YESTERDA
 import { distributionBody, pageBody } from './analytics';
 import { portraitBody } from './portrait';
 import { performanceAnswer } from './performance';
+import { type Refusal, type SecurityFault, SimulatorSecurity, type SimulatorSecurityOptions } from './security';
 
 /**
  * An offline stand-in for api.weixin.qq.com: the token endpoints, the datacube analytics
@@ -39,7 +40,19 @@ export type Fault =
   /** A 200 application/json answer of `bytes` bytes (`{"list":[`, spaces, `]}`), streamed in chunks. */
   | { type: 'huge'; bytes: number }
   /** Headers and the first half of the real answer, then the socket is destroyed. */
-  | { type: 'cut' };
+  | { type: 'cut' }
+  /** In API security mode: an answer that fails verification in one way (see SecurityFault). */
+  | SecurityFault;
+
+const SECURITY_FAULTS: ReadonlySet<Fault['type']> = new Set([
+  'tamper_signature',
+  'tamper_answer',
+  'unknown_serial',
+  'stale_timestamp',
+  'wrong_key',
+  'wrong_appid',
+  'unsigned',
+]);
 
 /** How a streamed fault answer (drip, huge, cut) ended. */
 export type StreamOutcome =
@@ -81,11 +94,20 @@ export interface SimulatorOptions {
    * the SANDBOX_DIP variable's (`20170313:0.5`, comma-separated for more); a bad value throws.
    */
   dips?: Readonly<Record<string, number>>;
+  /**
+   * WeChat's API security mode for the analytics endpoints: requests verified and decrypted (plain
+   * ones refused while enforced), answers encrypted and signed. `true` generates every key.
+   */
+  security?: SimulatorSecurityOptions | true;
 }
 
 export interface SimulatorStats {
   tokenRequests: number;
   datacubeRequests: number;
+  /** Analytics requests that were signed and encrypted, and verified. */
+  secureRequests: number;
+  /** Analytics requests refused by API security mode (errcodes 40230-40240). */
+  securityRefusals: number;
   byPath: Record<string, number>;
   /** Every drip, huge and cut answer, in order of arrival. */
   streams: StreamRecord[];
@@ -111,7 +133,16 @@ type ErrorAnswer = { errcode: number; errmsg: string };
 export class WeChatSimulator {
   readonly appid: string;
   readonly secret: string;
-  readonly stats: SimulatorStats = { tokenRequests: 0, datacubeRequests: 0, byPath: {}, streams: [] };
+  readonly stats: SimulatorStats = {
+    tokenRequests: 0,
+    datacubeRequests: 0,
+    secureRequests: 0,
+    securityRefusals: 0,
+    byPath: {},
+    streams: [],
+  };
+  /** API security mode, when it is on: its keys, rotate(), enforce. */
+  readonly security: SimulatorSecurity | undefined;
   private readonly server: http.Server;
   private readonly tokens = new Map<string, IssuedToken>();
   private readonly stableTokens = new Map<string, string>();
@@ -136,6 +167,7 @@ export class WeChatSimulator {
     for (const a of opts.extraApps ?? []) this.secrets.set(a.appid, a.secret);
     this.random = mulberry32(opts.errorRate?.seed ?? 1);
     for (const [d, factor] of Object.entries(opts.dips ?? dipsFromEnv())) this.dip(d, factor);
+    this.security = opts.security ? new SimulatorSecurity(this.appid, opts.security === true ? {} : opts.security, this.now) : undefined;
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch(() => {
         if (!res.headersSent) res.writeHead(500);
@@ -255,7 +287,8 @@ export class WeChatSimulator {
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://sandbox');
-    const body = await readBody(req);
+    const { raw, json } = await readBody(req);
+    let body = json;
     const path = url.pathname;
     this.stats.byPath[path] = (this.stats.byPath[path] ?? 0) + 1;
     const send = (o: unknown) => {
@@ -272,6 +305,37 @@ export class WeChatSimulator {
 
     const fault = this.takeFault(isToken ? 'token' : 'datacube');
     const token = url.searchParams.get('access_token');
+
+    // API security mode: the gateway's checks come before anything else looks at the request.
+    let securedFor: string | undefined;
+    const sec = this.security;
+    if (sec && !isToken) {
+      const signed = req.headers['wechatmp-signature'] !== undefined || req.headers['wechatmp-appid'] !== undefined;
+      const tokenAppid = token ? this.tokens.get(token)?.appid : undefined;
+      if (signed || (sec.enforce && sec.covers(tokenAppid ?? this.appid))) {
+        const opened = sec.openRequest(`${sec.publicUrl ?? this.url}${path}`, req.headers, raw, tokenAppid);
+        if ('errcode' in opened) {
+          this.stats.securityRefusals++;
+          return send(opened satisfies Refusal);
+        }
+        this.stats.secureRequests++;
+        securedFor = opened.appid;
+        body = opened.body;
+      }
+    }
+    /** The answer as WeChat's: encrypted and signed when the request was. */
+    const respond = (o: object) => {
+      if (!sec || securedFor === undefined || fault?.type === 'unsigned') return send(o);
+      const sealed = sec.sealAnswer(
+        `${sec.publicUrl ?? this.url}${path}`,
+        securedFor,
+        o,
+        fault && SECURITY_FAULTS.has(fault.type) ? (fault as SecurityFault) : undefined,
+      );
+      res.writeHead(200, { 'content-type': 'application/json', ...sealed.headers });
+      res.end(sealed.body);
+    };
+
     const answer = (): object => {
       if (isToken) return this.issueToken(path, url, body);
       if (isPerformance) return this.performance(token, body);
@@ -280,18 +344,21 @@ export class WeChatSimulator {
     if (fault) {
       if (fault.type === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
       else if (fault.type === 'hold') await new Promise((r) => this.held.once('release', r));
-      else if (fault.type === 'errcode') return send({ errcode: fault.errcode, errmsg: fault.errmsg ?? 'simulated error' });
-      else if (fault.type === 'status')
+      else if (fault.type === 'errcode') {
+        const o = { errcode: fault.errcode, errmsg: fault.errmsg ?? 'simulated error' };
+        // The gateway refuses a badly secured call in the clear; other errors come as any answer does.
+        return fault.errcode >= 40230 && fault.errcode <= 40240 ? send(o) : respond(o);
+      } else if (fault.type === 'status')
         return void res.writeHead(fault.status, { 'content-type': 'text/html' }).end('<html>Bad Gateway</html>');
       else if (fault.type === 'malformed') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"list": [');
-      else if (fault.type === 'empty') return send({ list: [], visit_uv: [], visit_uv_new: [] });
+      else if (fault.type === 'empty') return respond({ list: [], visit_uv: [], visit_uv_new: [] });
       else if (fault.type === 'drip') return this.drip(res, path, JSON.stringify(answer()), fault.intervalMs, fault.bytes);
       else if (fault.type === 'huge') return this.huge(res, path, fault.bytes);
       else if (fault.type === 'cut') return this.cut(res, path, JSON.stringify(answer()));
-      else return void req.socket.destroy();
+      else if (fault.type === 'hangup') return void req.socket.destroy();
     }
 
-    return send(answer());
+    return respond(answer());
   }
 
   /** Records a streamed answer and notes how it ended; `cleanup` runs once the response closes. */
@@ -488,15 +555,17 @@ function validDate(s: string): boolean {
   return d.getUTCFullYear() === +s.slice(0, 4) && d.getUTCMonth() === +s.slice(4, 6) - 1 && d.getUTCDate() === +s.slice(6, 8);
 }
 
-async function readBody(req: http.IncomingMessage): Promise<Record<string, unknown>> {
+/** The body as sent (API security mode signs it byte for byte) and as a JSON object ({} when it is not one). */
+async function readBody(req: http.IncomingMessage): Promise<{ raw: string; json: Record<string, unknown> }> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
-  if (chunks.length === 0) return {};
+  const raw = Buffer.concat(chunks).toString('utf8');
+  if (chunks.length === 0) return { raw, json: {} };
   try {
-    const o: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    return typeof o === 'object' && o !== null ? (o as Record<string, unknown>) : {};
+    const o: unknown = JSON.parse(raw);
+    return { raw, json: typeof o === 'object' && o !== null ? (o as Record<string, unknown>) : {} };
   } catch {
-    return {};
+    return { raw, json: {} };
   }
 }
 

@@ -3,8 +3,11 @@ import { RateWindow } from '../util/rate-window';
 import type { Logger } from '../log';
 import { silentLogger } from '../log';
 import { WeChatError } from './errors';
-import { createHttp, requestJson, withRetry, DEFAULT_RETRY, type RetryPolicy } from './http';
-import { addDays, PeriodError, type Granularity, type Period } from '../calendar/period';
+import { checkErrcode, createHttp, requestJson, requestRaw, withRetry, DEFAULT_RETRY, type RetryPolicy } from './http';
+import { ApiSecurity, type SecurityKeys, urlPathOf } from './security';
+import { errorText } from '../util/error-text';
+import { withTimeout } from '../util/deadline';
+import { addDays, chinaToday, PeriodError, type Granularity, type Period } from '../calendar/period';
 import { assertQueryable, assertSpan } from '../calendar/queryable';
 import { isEmptyAnswer, resultTtlMs, type ResultCache } from './cache';
 import {
@@ -47,9 +50,19 @@ export interface WeChatClientOptions {
   callsPerMinute?: number;
   /** The quota's window; a minute, shorter only in tests. */
   quotaWindowMs?: number;
+  /** API security mode: every analytics call encrypted and signed, every answer verified. */
+  security?: ApiSecurity;
+  /** The URL WeChat sees, which the signatures cover; the http instance's baseURL by default. */
+  securityUrlBase?: string;
 }
 
 export const DEFAULT_WECHAT_CALLS_PER_MINUTE = 600;
+
+/** What readiness knows of API security mode without calling WeChat. */
+export type SecurityHealth = { state: 'ok' } | { state: 'failed'; reason: string; at: number } | { state: 'unknown' };
+
+/** How long readiness waits after a failed signed call before it may make another. */
+const SECURITY_RETRY_FROM_READYZ_MS = 30_000;
 
 /** The analytics API of one mini program. Knows nothing of Slack or charts. */
 export class WeChatClient {
@@ -61,6 +74,8 @@ export class WeChatClient {
    * that hangs must not hold up other reports' calls (each report bounds its own fan-out).
    */
   private readonly quota: RateWindow;
+  private securityState: SecurityHealth = { state: 'unknown' };
+  private securityProbe: Promise<void> | undefined;
 
   constructor(private readonly opts: WeChatClientOptions) {
     this.quota = new RateWindow(opts.callsPerMinute ?? DEFAULT_WECHAT_CALLS_PER_MINUTE, opts.quotaWindowMs ?? 60_000);
@@ -71,6 +86,47 @@ export class WeChatClient {
 
   get tokenCache(): TokenCache {
     return this.opts.tokens;
+  }
+
+  /** True when every analytics call is encrypted and signed (API security mode). */
+  get securityMode(): boolean {
+    return this.opts.security !== undefined;
+  }
+
+  /** The last signed call's outcome, without calling WeChat. */
+  securityHealth(): SecurityHealth {
+    return this.securityState;
+  }
+
+  /**
+   * Readiness of API security mode: 'ok' once a signed call was answered and the answer verified,
+   * else why not. Anyone may ask (/readyz), so WeChat is called only when nothing is known yet or
+   * the last failure is 30 s old: one signed call, shared by concurrent checks.
+   */
+  async securityReadiness(): Promise<string> {
+    let h = this.securityState;
+    if (h.state === 'ok') return 'ok';
+    if (h.state === 'unknown' || this.securityProbe || Date.now() - h.at >= SECURITY_RETRY_FROM_READYZ_MS) {
+      this.securityProbe ??= this.probeSecurity().finally(() => {
+        this.securityProbe = undefined;
+      });
+      await withTimeout(this.securityProbe, 3000, 'the signed readiness call').catch(() => undefined);
+      h = this.securityState;
+    }
+    if (h.state === 'ok') return 'ok';
+    return h.state === 'failed' ? h.reason : 'no signed call answered yet: WeChat has not answered the readiness call';
+  }
+
+  /** One signed call (yesterday's visit trend, not from the cache): any verified answer will do, even an errcode. */
+  private async probeSecurity(): Promise<void> {
+    const day = addDays(chinaToday(this.now()), -1);
+    try {
+      await this.quota.take();
+      await this.callWithFreshToken(ENDPOINTS.dailyVisitTrend.path, { begin_date: day, end_date: day });
+    } catch (e) {
+      // A verified errcode (data not ready, say) proves the signing works; post() has recorded it.
+      if (this.securityState.state !== 'ok') this.securityState = { state: 'failed', reason: errorText(e), at: Date.now() };
+    }
   }
 
   /**
@@ -233,23 +289,52 @@ export class WeChatClient {
   }
 
   private async post(endpoint: string, token: string, body: object): Promise<Record<string, unknown>> {
+    const url = endpoint.includes('/') ? `/${endpoint}` : `/datacube/${endpoint}`;
     try {
-      const out = await requestJson(
-        this.opts.http,
-        {
-          method: 'POST',
-          url: endpoint.includes('/') ? `/${endpoint}` : `/datacube/${endpoint}`,
-          params: { access_token: token },
-          data: body,
-        },
-        endpoint,
-      );
+      const out = this.opts.security
+        ? await this.securePost(this.opts.security, url, endpoint, token, body)
+        : await requestJson(this.opts.http, { method: 'POST', url, params: { access_token: token }, data: body }, endpoint);
       this.opts.onCall?.(endpoint, 0);
       return out;
     } catch (e) {
       this.opts.onCall?.(endpoint, e instanceof WeChatError && e.code !== undefined ? e.code : -999);
       throw e;
     }
+  }
+
+  /**
+   * The call in API security mode: the body encrypted and signed (the access_token stays in the
+   * query), the answer verified and decrypted before anything reads it. Only then its errcode.
+   */
+  private async securePost(sec: ApiSecurity, url: string, endpoint: string, token: string, body: object): Promise<Record<string, unknown>> {
+    const urlpath = urlPathOf(this.opts.securityUrlBase ?? this.opts.http.defaults.baseURL ?? '', url);
+    const sealed = sec.seal(urlpath, body, this.nowSec());
+    const raw = await requestRaw(
+      this.opts.http,
+      {
+        method: 'POST',
+        url,
+        params: { access_token: token },
+        data: sealed.body,
+        headers: sealed.headers,
+        // Sent byte for byte as signed.
+        transformRequest: [(d: unknown) => d],
+      },
+      endpoint,
+    );
+    let verified: Record<string, unknown>;
+    try {
+      verified = sec.open(urlpath, raw, this.nowSec(), endpoint);
+    } catch (e) {
+      if (e instanceof WeChatError && e.kind === 'security') this.securityState = { state: 'failed', reason: e.message, at: Date.now() };
+      throw e;
+    }
+    this.securityState = { state: 'ok' };
+    return checkErrcode(verified, endpoint);
+  }
+
+  private nowSec(): number {
+    return Math.floor(this.now().getTime() / 1000);
   }
 }
 
@@ -283,6 +368,10 @@ export interface WeChatSettings {
   results?: ResultCache;
   callsPerMinute?: number;
   quotaWindowMs?: number;
+  /** API security mode's key material (see src/apps/security.ts); plain calls without it. */
+  security?: SecurityKeys;
+  /** The URL WeChat sees, for the signatures (WECHAT_SECURITY_URL_BASE); `baseUrl` by default. */
+  securityUrlBase?: string;
 }
 
 /** Builds the client and its token cache from settings. */
@@ -305,7 +394,27 @@ export function createWeChatClient(s: WeChatSettings): WeChatClient {
     results: s.results,
     callsPerMinute: s.callsPerMinute,
     quotaWindowMs: s.quotaWindowMs,
+    securityUrlBase: s.securityUrlBase,
+    security:
+      s.security && new ApiSecurity(s.security, { onDeprecated: deprecationWarning(s.logger ?? silentLogger, s.security.names.certs) }),
   });
+}
+
+/**
+ * During a certificate rotation WeChat signs with both certificates; an answer verified only by the
+ * one being retired means the new one is not configured yet. Said once an hour per certificate.
+ */
+function deprecationWarning(log: Logger, setting: string): (sn: string) => void {
+  const said = new Map<string, number>();
+  return (sn) => {
+    const last = said.get(sn);
+    if (last !== undefined && Date.now() - last < 3_600_000) return;
+    said.set(sn, Date.now());
+    log.warn(
+      { certificate: sn },
+      `WeChat is retiring platform certificate ${sn}, and no other configured certificate signs its answers: download the new platform certificate from the admin console and add it to ${setting} before the old one stops signing`,
+    );
+  };
 }
 
 function required(v: string | undefined, name: string): string {

@@ -51,6 +51,12 @@ export function withRetry<T>(fn: () => Promise<T>, policy: RetryPolicy): Promise
   });
 }
 
+/** A WeChat answer as it came: status 200, its headers (names in lower case) and its body as text. */
+export interface RawAnswer {
+  headers: Record<string, string>;
+  text: string;
+}
+
 /**
  * One HTTP exchange with WeChat (or a service speaking its conventions). Never lets an axios
  * error escape: those carry the full URL, access_token and all.
@@ -61,6 +67,11 @@ export function withRetry<T>(fn: () => Promise<T>, policy: RetryPolicy): Promise
  * past the cap, so an oversized answer is never buffered in full.
  */
 export async function requestJson(http: AxiosInstance, config: AxiosRequestConfig, label: string): Promise<Record<string, unknown>> {
+  return checkErrcode(answerObject((await requestRaw(http, config, label)).text, label), label);
+}
+
+/** The exchange of requestJson up to the answer's text: deadline, size cap, network errors and HTTP status mapped. */
+export async function requestRaw(http: AxiosInstance, config: AxiosRequestConfig, label: string): Promise<RawAnswer> {
   const timeoutMs = http.defaults.timeout ?? 0;
   const deadline = new AbortController();
   let timedOut = false;
@@ -73,6 +84,7 @@ export async function requestJson(http: AxiosInstance, config: AxiosRequestConfi
       : undefined;
   let status: number;
   let data: unknown;
+  let headers: Record<string, string> = {};
   try {
     const res = await http.request({
       ...config,
@@ -85,6 +97,7 @@ export async function requestJson(http: AxiosInstance, config: AxiosRequestConfi
     });
     status = res.status;
     data = res.data;
+    headers = lowerCaseHeaders(res.headers);
   } catch (e) {
     throw networkError(e, label, timeoutMs, timedOut);
   } finally {
@@ -92,9 +105,14 @@ export async function requestJson(http: AxiosInstance, config: AxiosRequestConfi
   }
   if (status >= 500) throw new WeChatError('http', `WeChat answered HTTP ${status} for ${label}. Try again in a few minutes.`, status);
   if (status !== 200) throw new WeChatError('other', `WeChat answered HTTP ${status} for ${label}. Check WECHAT_API_BASE_URL.`, status);
+  return { headers, text: typeof data === 'string' ? data : String(data) };
+}
+
+/** An answer's JSON object; anything else is a bad_response. */
+export function answerObject(text: string, label: string): Record<string, unknown> {
   let body: unknown;
   try {
-    body = JSON.parse(typeof data === 'string' ? data : String(data));
+    body = JSON.parse(text);
   } catch {
     throw new WeChatError(
       'bad_response',
@@ -104,10 +122,25 @@ export async function requestJson(http: AxiosInstance, config: AxiosRequestConfi
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new WeChatError('bad_response', `WeChat answered ${label} with unexpected JSON. Try again later.`);
   }
-  const o = body as Record<string, unknown>;
+  return body as Record<string, unknown>;
+}
+
+/** `o` itself, or the typed error of its non-zero errcode. */
+export function checkErrcode(o: Record<string, unknown>, label: string): Record<string, unknown> {
   const errcode = typeof o.errcode === 'number' ? o.errcode : Number(o.errcode ?? 0);
   if (errcode !== 0 && !Number.isNaN(errcode)) throw errorFromErrcode(errcode, String(o.errmsg ?? ''), label);
   return o;
+}
+
+function lowerCaseHeaders(h: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (typeof h !== 'object' || h === null) return out;
+  for (const [k, v] of Object.entries(h as Record<string, unknown>)) {
+    if (typeof v === 'string') out[k.toLowerCase()] = v;
+    else if (Array.isArray(v)) out[k.toLowerCase()] = v.join(', ');
+    else if (typeof v === 'number') out[k.toLowerCase()] = String(v);
+  }
+  return out;
 }
 
 /** The instance's limit if it has a tighter one, else ours (axios uses -1 for "no limit"). */
