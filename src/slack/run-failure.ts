@@ -4,7 +4,7 @@ import { type Language, translator } from '../i18n';
 import { redact } from '../log';
 import { JobTimeoutError, QueueClosedError } from '../reports/queue';
 import type { FailedPart } from '../schedule/types';
-import { WeChatError } from '../wechat/errors';
+import { WeChatError, WeChatSecurityError } from '../wechat/errors';
 import { DeliveryError, isSlackRateLimited, StorageUnavailableError, slackErrorCode, slackProblem, userMessage } from './errors';
 import { escapeMrkdwn } from './text';
 
@@ -31,12 +31,30 @@ const WECHAT_KINDS = [
   'too_large',
   'bad_response',
   'token_service',
+  'security',
   'other',
 ] as const satisfies readonly WeChatError['kind'][];
 
+const SECURITY_PROBLEMS = [
+  'unsigned',
+  'unknown_serial',
+  'bad_signature',
+  'stale',
+  'wrong_app',
+  'undecryptable',
+  'malformed',
+  'refused',
+] as const satisfies readonly WeChatSecurityError['problem'][];
+
 const problemSchema = z.discriminatedUnion('side', [
   // The English message src/wechat wrote (redacted): the other languages are built from it.
-  z.object({ side: z.literal('wechat'), kind: z.enum(WECHAT_KINDS), code: z.number().int().optional(), message: text }),
+  z.object({
+    side: z.literal('wechat'),
+    kind: z.enum(WECHAT_KINDS),
+    code: z.number().int().optional(),
+    message: text,
+    security: z.enum(SECURITY_PROBLEMS).optional(),
+  }),
   z.object({ side: z.literal('delivery'), code: z.string().max(60), texts: z.partialRecord(z.enum(['en', 'zh']), text) }),
   z.object({ side: z.literal('slack'), code: z.string().max(60).optional(), sdk: z.string().max(60).optional(), rateLimited: z.boolean() }),
   z.object({
@@ -58,7 +76,10 @@ function cause(e: unknown): unknown {
 }
 
 function problemOf(e: unknown): Problem {
-  if (e instanceof WeChatError) return { side: 'wechat', kind: e.kind, code: e.code, message: redact(e.message).slice(0, MAX_TEXT) };
+  if (e instanceof WeChatError) {
+    const security = e instanceof WeChatSecurityError ? e.problem : undefined;
+    return { side: 'wechat', kind: e.kind, code: e.code, message: redact(e.message).slice(0, MAX_TEXT), security };
+  }
   if (e instanceof DeliveryError) {
     const texts = Object.fromEntries(Object.entries({ en: e.message, ...e.texts }).map(([k, v]) => [k, redact(v).slice(0, MAX_TEXT)]));
     return { side: 'delivery', code: e.code.slice(0, 60), texts };
@@ -83,7 +104,7 @@ function problemOf(e: unknown): Problem {
 function errorOf(p: Problem): unknown {
   switch (p.side) {
     case 'wechat':
-      return new WeChatError(p.kind, p.message, p.code);
+      return p.security ? new WeChatSecurityError(p.security, p.message, p.code) : new WeChatError(p.kind, p.message, p.code);
     case 'delivery':
       return new DeliveryError(p.code, p.texts.en ?? p.code, undefined, p.texts);
     case 'program':

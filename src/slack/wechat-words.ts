@@ -1,5 +1,5 @@
 import { type Language, translator, type Translate } from '../i18n';
-import type { WeChatError } from '../wechat/errors';
+import { type WeChatError, WeChatSecurityError } from '../wechat/errors';
 
 // A WeChatError in the reader's language. The English is the error's own message (written in
 // src/wechat); other languages are built from its kind and the facts its message carries (errcode,
@@ -84,8 +84,24 @@ const FORMS: Form[] = [
   [/\. No call was made to WeChat\.$/s, (_m, t) => t('error.wechat.badPeriod')],
 ];
 
+/** An API security mode failure: worded by its problem, with the certificate and setting it names. */
+function securityWords(e: WeChatSecurityError, t: Translate): string {
+  if (e.problem === 'refused') {
+    const tail = e.message.match(TAIL);
+    return t('error.wechat.security.refused', { tail: tail ? t('error.wechat.tail', { code: tail[1], endpoint: label(tail[2], t) }) : '' });
+  }
+  if (e.problem === 'unknown_serial') {
+    const serial =
+      e.message.match(/platform certificates? (.+?)(?:, (?:which is|neither of which is) not configured|, neither)/s)?.[1] ?? '';
+    const setting = e.message.match(/add it to (\S+) as/)?.[1] ?? 'WECHAT_SECURITY_CERTS';
+    return t('error.wechat.security.unknown_serial', { serial: serial.replace(' and ', '、'), setting });
+  }
+  return t(`error.wechat.security.${e.problem}`);
+}
+
 /** The message of a WeChat error (or the part before the token service's advice) in another language. */
 function translated(e: WeChatError, message: string, t: Translate): string {
+  if (e instanceof WeChatSecurityError) return securityWords(e, t);
   const service = message.match(/^(.*) Check WECHAT_TOKEN_URL and that the token service is up\.$/s);
   if (service) return t('error.wechat.tokenService', { text: translated(e, service[1], t) });
   const tail = message.match(TAIL);

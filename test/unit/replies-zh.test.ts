@@ -9,7 +9,7 @@ import { scheduleAnswerText, scheduleUsage } from '../../src/slack/schedule-word
 import { noticeText } from '../../src/slack/scheduled';
 import { deniedHomeView, homeView, postReportView, readPostReport } from '../../src/slack/views/home';
 import { answerErrors, readScheduleForm, scheduleFormView } from '../../src/slack/views/schedule-form';
-import { errorFromErrcode, WeChatError } from '../../src/wechat/errors';
+import { errorFromErrcode, WeChatSecurityError, WeChatError } from '../../src/wechat/errors';
 
 // Every reply that is not a report, in Chinese: no English words left but names (Slack, WeChat AppID,
 // variables such as SLACK_BOT_TOKEN, commands and their words, IPs, request ids, endpoints).
@@ -95,6 +95,25 @@ const ERRMSG = 'invalid ip 203.0.113.9 ipv6 ::ffff:203.0.113.9, not in whitelist
 const REF = 'req-123';
 
 describe('userMessage in Chinese', () => {
+  test.each([40230, 40231, 40232, 40233, 40234, 40235, 40236, 40237, 40238, 40239, 40240])('API security errcode %d', (code) => {
+    const text = userMessage(errorFromErrcode(code, 'whatever', 'getweanalysisappidweeklyretaininfo'), REF, 'zh');
+    expectChinese(text);
+    expect(text).toContain(`微信错误码 ${code}`);
+  });
+
+  test('API security mode: an answer refused for each reason is worded in Chinese; the certificate and setting are named', () => {
+    const problems = ['unsigned', 'bad_signature', 'stale', 'wrong_app', 'undecryptable', 'malformed'] as const;
+    for (const p of problems) expectChinese(userMessage(new WeChatSecurityError(p, `English words for ${p}.`), REF, 'zh'));
+    const unknown = new WeChatSecurityError(
+      'unknown_serial',
+      "WeChat's answer to getweanalysisappidweeklyretaininfo was signed with platform certificate 79ba0000, which is not configured: download the current platform certificate from the admin console (Development > Development settings > API security) and add it to WECHAT_SECURITY_CERTS as <number>:<file>. The answer was not used.",
+    );
+    const text = userMessage(unknown, REF, 'zh');
+    expect(text).toContain('79ba0000');
+    expect(text).toContain('WECHAT_SECURITY_CERTS');
+    expectChinese(text);
+  });
+
   test.each([40001, 40164, 89503, 45009, 45011, 40013, 40125, 48001, 61500, 61503, -1])('WeChat errcode %d', (code) => {
     const text = userMessage(errorFromErrcode(code, ERRMSG, 'getweanalysisappidweeklyretaininfo'), REF, 'zh');
     expectChinese(text);

@@ -106,6 +106,20 @@ export const en = {
   'error.wechat.cutEarly': 'closed before the answer was complete',
   'error.wechat.tokenService': '{{text}} Check WECHAT_TOKEN_URL and that the token service is up.',
   'error.wechat.other': 'WeChat failed: {{text}}',
+  'error.wechat.security.unknown_serial':
+    "WeChat's answer was signed with platform certificate `{{serial}}`, which is not configured: download the current platform certificate from the admin console (Development > Development settings > API security) and add it to `{{setting}}`. The answer was not used.",
+  'error.wechat.security.bad_signature':
+    "WeChat's answer failed its signature check: it was changed on the way, or it did not come from WeChat. The answer was not used.",
+  'error.wechat.security.stale':
+    "WeChat's answer was signed more than 5 minutes from this server's clock: check the server's clock (NTP). The answer was not used.",
+  'error.wechat.security.wrong_app': "WeChat's answer is for another mini program. The answer was not used.",
+  'error.wechat.security.undecryptable':
+    "WeChat's answer is signed but could not be decrypted: the symmetric key or its number (WECHAT_SECURITY_SYM_KEY, WECHAT_SECURITY_SYM_SN) does not match the admin console. The answer was not used.",
+  'error.wechat.security.malformed': "WeChat's answer is not in the form API security mode promises. The answer was not used.",
+  'error.wechat.security.unsigned':
+    "WeChat's answer was not signed, though this bot calls WeChat in API security mode. The answer was not used.",
+  'error.wechat.security.refused':
+    'WeChat refused the request in API security mode: check that the API security settings in the admin console match the WECHAT_SECURITY_* settings {{tail}}.',
   'error.wechat.label.stable': 'the stable_token request',
   'error.wechat.label.access': 'the access_token request',
   'error.wechat.label.service': 'the token service {{url}}',
@@ -349,6 +363,17 @@ export const zh: Record<keyof typeof en, string> = {
   'error.wechat.cutEarly': '响应未完整即被关闭',
   'error.wechat.tokenService': '{{text}}请检查 WECHAT_TOKEN_URL，并确认令牌服务正常运行。',
   'error.wechat.other': '微信接口出错：{{text}}',
+  'error.wechat.security.unknown_serial':
+    '微信的应答使用平台证书 `{{serial}}` 签名，但此证书未配置：请从管理后台（开发 - 开发管理 - 开发设置 - API安全）下载当前平台证书，并加入 `{{setting}}`。应答未被使用。',
+  'error.wechat.security.bad_signature': '微信的应答未通过签名校验：可能在途中被改动，或并非来自微信。应答未被使用。',
+  'error.wechat.security.stale': '微信的应答签名时间与本服务器时钟相差超过 5 分钟：请检查服务器时钟（NTP）。应答未被使用。',
+  'error.wechat.security.wrong_app': '微信的应答属于另一个小程序。应答未被使用。',
+  'error.wechat.security.undecryptable':
+    '微信的应答已签名，但无法解密：对称密钥或其编号（WECHAT_SECURITY_SYM_KEY、WECHAT_SECURITY_SYM_SN）与管理后台不一致。应答未被使用。',
+  'error.wechat.security.malformed': '微信的应答不符合 API 安全模式约定的格式。应答未被使用。',
+  'error.wechat.security.unsigned': '微信的应答没有签名，但本机器人以 API 安全模式调用微信。应答未被使用。',
+  'error.wechat.security.refused':
+    '微信以 API 安全模式拒绝了请求：请核对管理后台的 API 安全设置与 WECHAT_SECURITY_* 配置是否一致{{tail}}。',
   'error.wechat.label.stable': 'stable_token 请求',
   'error.wechat.label.access': 'access_token 请求',
   'error.wechat.label.service': '令牌服务 {{url}}',
