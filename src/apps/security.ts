@@ -167,7 +167,7 @@ export function readSecurity(src: SecuritySource, now: Date = new Date()): Secur
         `${n.certs}: platform certificate ${sn} (${file}) expired on ${new Date(cert.validTo).toISOString()}; download the current one from the admin console`,
       );
     }
-    certs.set(sn, cert.publicKey);
+    certs.set(sn.toLowerCase(), cert.publicKey);
   }
 
   if (problems.length > 0 || !symKey || !privateKey || !src.symSn) return { ok: false, problems };

@@ -43,6 +43,7 @@ const SECURITY_PROBLEMS = [
   'wrong_app',
   'undecryptable',
   'malformed',
+  'mismatched',
   'refused',
 ] as const satisfies readonly WeChatSecurityError['problem'][];
 

@@ -2,7 +2,7 @@ import type { AxiosInstance } from 'axios';
 import { RateWindow } from '../util/rate-window';
 import type { Logger } from '../log';
 import { silentLogger } from '../log';
-import { WeChatError } from './errors';
+import { WeChatError, WeChatSecurityError } from './errors';
 import { checkErrcode, createHttp, requestJson, requestRaw, withRetry, DEFAULT_RETRY, type RetryPolicy } from './http';
 import { ApiSecurity, type SecurityKeys, urlPathOf } from './security';
 import { errorText } from '../util/error-text';
@@ -238,6 +238,7 @@ export class WeChatClient {
         await this.quota.take();
         return this.callWithFreshToken(endpoint, body);
       }, this.retry);
+      if (this.opts.security) assertAnswersDates(out, body, endpoint);
       this.log.debug({ endpoint, ms: Date.now() - started }, 'wechat call ok');
       if (this.opts.results && !isEmptyAnswer(out)) {
         await this.opts.results.set(cacheKey, out, resultTtlMs(period, this.now())).catch((e: unknown) => {
@@ -273,7 +274,8 @@ export class WeChatClient {
     try {
       return await this.post(endpoint, token, body);
     } catch (e) {
-      if (!(e instanceof WeChatError) || e.kind !== 'token_invalid') throw e;
+      // A final one is an unsigned answer in API security mode: believed only as a failure.
+      if (!(e instanceof WeChatError) || e.kind !== 'token_invalid' || e.final) throw e;
       await this.opts.tokens.invalidate(token);
       return this.post(endpoint, await this.token(), body);
     }
@@ -420,4 +422,30 @@ function deprecationWarning(log: Logger, setting: string): (sn: string) => void 
 function required(v: string | undefined, name: string): string {
   if (!v) throw new Error(`${name} is required for this token mode`);
   return v;
+}
+
+/**
+ * In API security mode a signed answer proves it came from WeChat, not that it answers this request:
+ * WeChat's signature does not cover the request. An answer whose ref_date is not the dates asked for
+ * (an old answer replayed) is refused, before it can be cached under the wrong period.
+ */
+function assertAnswersDates(out: Record<string, unknown>, body: object, endpoint: string): void {
+  const { begin_date: begin, end_date: end } = body as { begin_date?: unknown; end_date?: unknown };
+  if (typeof begin !== 'string' || typeof end !== 'string') return;
+  const accepted = new Set([begin, `${begin}${end}`, begin.slice(0, 6)]);
+  const list = Array.isArray(out.list) ? (out.list as unknown[]) : [];
+  const refs = [
+    out.ref_date,
+    ...list.map((r) => (typeof r === 'object' && r !== null ? (r as { ref_date?: unknown }).ref_date : undefined)),
+  ];
+  for (const ref of refs) {
+    if (ref === undefined) continue;
+    const digits = String(ref).replace(/\D/g, '');
+    if (!accepted.has(digits)) {
+      throw new WeChatSecurityError(
+        'mismatched',
+        `WeChat's answer to ${endpoint} is signed but for ${String(ref).slice(0, 20)}, not the dates asked for (${begin}–${end}): it may be an older answer replayed. The answer was not used. Check any proxy between this server and WeChat.`,
+      );
+    }
+  }
 }

@@ -81,6 +81,8 @@ export type SecurityProblem =
   | 'undecryptable'
   /** Verified and decrypted, but its inner _timestamp differs from the signed one, or it is not the documented envelope. */
   | 'malformed'
+  /** Verified, but it answers other dates than those asked for (an old answer replayed). */
+  | 'mismatched'
   /** WeChat refused the request's signature or encryption (errcode 40230-40240). */
   | 'refused';
 

@@ -166,9 +166,10 @@ export class ApiSecurity {
     if (!current.sig && !deprecated.sig) return this.unsigned(answer.text, label);
 
     const signedBy = [current, deprecated].filter((c): c is { sn: string; sig: string } => !!c.sn && !!c.sig);
-    const held = signedBy.filter((c) => certs.has(c.sn));
+    const held = signedBy.filter((c) => certs.has(c.sn.toLowerCase()));
     if (held.length === 0) {
-      const sns = signedBy.map((c) => c.sn.slice(0, 64));
+      // The number comes from an unverified header: shown only when it looks like one (hex, 1-64 characters).
+      const sns = signedBy.map((c) => (/^[0-9a-f]{1,64}$/i.test(c.sn) ? c.sn : 'an unrecognisable number'));
       const named =
         sns.length > 1
           ? `platform certificates ${sns.join(' and ')}, neither of which is configured`
@@ -194,7 +195,7 @@ export class ApiSecurity {
       );
     }
     const text = signedText(urlpath, appid, tsText, answer.text);
-    const good = held.find((c) => pssVerify(certs.get(c.sn) as KeyObject, text, c.sig));
+    const good = held.find((c) => pssVerify(certs.get(c.sn.toLowerCase()) as KeyObject, text, c.sig));
     if (!good) {
       throw new WeChatSecurityError(
         'bad_signature',
@@ -266,7 +267,10 @@ export class ApiSecurity {
     }
     const errcode = typeof o === 'object' && o !== null ? Number((o as Record<string, unknown>).errcode ?? 0) : 0;
     if (Number.isInteger(errcode) && errcode !== 0) {
-      throw errorFromErrcode(errcode, String((o as Record<string, unknown>).errmsg ?? ''), label);
+      // Anyone between here and WeChat can write an unsigned answer: it may only make this call fail. Its
+      // errmsg is not repeated (no IP or link of theirs in an admin's instructions), and it is final: not
+      // retried, and a "token invalid" does not make the bot drop and refetch the token.
+      throw errorFromErrcode(errcode, '', label).asFinal();
     }
     throw new WeChatSecurityError(
       'unsigned',

@@ -116,6 +116,8 @@ export const en = {
   'error.wechat.security.undecryptable':
     "WeChat's answer is signed but could not be decrypted: the symmetric key or its number (WECHAT_SECURITY_SYM_KEY, WECHAT_SECURITY_SYM_SN) does not match the admin console. The answer was not used.",
   'error.wechat.security.malformed': "WeChat's answer is not in the form API security mode promises. The answer was not used.",
+  'error.wechat.security.mismatched':
+    "WeChat's answer is signed but for other dates than those asked for: it may be an older answer replayed. Check any proxy between this server and WeChat. The answer was not used.",
   'error.wechat.security.unsigned':
     "WeChat's answer was not signed, though this bot calls WeChat in API security mode. The answer was not used.",
   'error.wechat.security.refused':
@@ -371,6 +373,8 @@ export const zh: Record<keyof typeof en, string> = {
   'error.wechat.security.undecryptable':
     '微信的应答已签名，但无法解密：对称密钥或其编号（WECHAT_SECURITY_SYM_KEY、WECHAT_SECURITY_SYM_SN）与管理后台不一致。应答未被使用。',
   'error.wechat.security.malformed': '微信的应答不符合 API 安全模式约定的格式。应答未被使用。',
+  'error.wechat.security.mismatched':
+    '微信的应答虽已签名，但对应的日期与请求不符：可能是旧应答被重放。请检查本服务器与微信之间的代理。应答未被使用。',
   'error.wechat.security.unsigned': '微信的应答没有签名，但本机器人以 API 安全模式调用微信。应答未被使用。',
   'error.wechat.security.refused':
     '微信以 API 安全模式拒绝了请求：请核对管理后台的 API 安全设置与 WECHAT_SECURITY_* 配置是否一致{{tail}}。',
