@@ -126,6 +126,11 @@ export function readSecurity(src: SecuritySource, now: Date = new Date()): Secur
           problems.push(
             `${n.privateKey} ${file} is a ${key.asymmetricKeyType ?? 'non-RSA'} key: this bot signs with RSAwithSHA256, so choose RSA for the API security keys in the admin console`,
           );
+        } else if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) {
+          // RSA-PSS with SHA-256 and a 32-byte salt needs at least 528 bits; WeChat's console issues 2048.
+          problems.push(
+            `${n.privateKey} ${file} is a ${key.asymmetricKeyDetails?.modulusLength ?? '?'}-bit RSA key: use the 2048-bit key the admin console gave you`,
+          );
         } else privateKey = key;
       } catch {
         problems.push(

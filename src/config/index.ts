@@ -52,7 +52,12 @@ const schema = z
           'must be the platform certificates as <number>:<file.pem>, comma-separated (two during a rotation)',
         ),
     ),
-    WECHAT_SECURITY_URL_BASE: optional(z.string().url('must be the URL WeChat itself sees, such as https://api.weixin.qq.com')),
+    WECHAT_SECURITY_URL_BASE: optional(
+      z
+        .string()
+        .url('must be the URL WeChat itself sees, such as https://api.weixin.qq.com')
+        .refine(hostOnly, 'must be a scheme and host only, such as https://api.weixin.qq.com'),
+    ),
     WECHAT_CALLS_PER_MINUTE: z.coerce.number().int().min(1, 'must be at least 1').max(100_000, 'must be at most 100000').default(600),
     REPORT_LANGUAGE: z.enum(['en', 'zh'], { message: 'must be en or zh' }).default('en'),
     REPORT_TIMEZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
@@ -110,6 +115,16 @@ const schema = z
   });
 
 export type Config = z.infer<typeof schema>;
+
+/** A URL with no path or query (https://api.weixin.qq.com); false for anything that is not a URL. */
+function hostOnly(u: string): boolean {
+  try {
+    const url = new URL(u);
+    return url.pathname === '/' && !url.search;
+  } catch {
+    return false;
+  }
+}
 
 function idSet(v: string | undefined): Set<string> {
   return new Set(

@@ -77,6 +77,7 @@ describe('the four settings', () => {
     [{ WECHAT_SECURITY_SYM_SN: 'fa05 fe1e' }, /WECHAT_SECURITY_SYM_SN must be the symmetric key's number/],
     [{ WECHAT_SECURITY_CERTS: '/etc/cert.pem' }, /WECHAT_SECURITY_CERTS must be the platform certificates as <number>:<file.pem>/],
     [{ WECHAT_SECURITY_URL_BASE: 'nope' }, /WECHAT_SECURITY_URL_BASE must be the URL WeChat itself sees/],
+    [{ WECHAT_SECURITY_URL_BASE: 'https://api.weixin.qq.com/datacube' }, /WECHAT_SECURITY_URL_BASE must be a scheme and host only/],
   ])('%j is refused, naming the setting', (over, words) => {
     expect(problem({ ...FULL, ...over })).toMatch(words);
   });
@@ -161,6 +162,12 @@ describe('the key files, read at start', () => {
     const ec = path.join(dir, 'ec.pem');
     writeFileSync(ec, generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ format: 'pem', type: 'pkcs8' }));
     expect(problems({ privateKeyFile: ec })).toMatch(/is a ec key: this bot signs with RSAwithSHA256, so choose RSA/);
+  });
+
+  test('an RSA key shorter than 2048 bits is refused at start, not at every call', () => {
+    const small = path.join(dir, 'small.pem');
+    writeFileSync(small, generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ format: 'pem', type: 'pkcs1' }));
+    expect(problems({ privateKeyFile: small })).toMatch(/is a 1024-bit RSA key: use the 2048-bit key/);
   });
 
   test('a PKCS#8 key, or a bare base64 key without PEM lines, is read too', () => {
