@@ -112,6 +112,48 @@ async function burst(ctx: Ctx, url: string, texts: string[], waitUpload: boolean
   return Promise.all(texts.map((t) => report(ctx, url, t, waitUpload)));
 }
 
+/** A steady stream: one command every STEADY_INTERVAL_MS, paced by the clock, not queued in the generator. */
+async function stream(ctx: Ctx, url: string, texts: string[], waitUpload: boolean): Promise<number[]> {
+  const started = performance.now();
+  const all: Promise<{ ack: number }>[] = [];
+  for (let i = 0; i < texts.length; i++) {
+    const due = started + i * STEADY_INTERVAL_MS;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    all.push(report(ctx, url, texts[i], waitUpload));
+  }
+  return (await Promise.all(all)).map((r) => r.ack);
+}
+
+const STEADY_INTERVAL_MS = Number(process.env.STEADY_INTERVAL_MS ?? 10);
+// Rounds x per round stays under 400 weeks: the warm-up's weeks (400-449) are cached, later ones not yet complete.
+const STEADY_PER_ROUND = Number(process.env.STEADY_PER_ROUND ?? 80);
+const STEADY_ROUNDS = Number(process.env.STEADY_ROUNDS ?? 5);
+
+/**
+ * Issue 15's measure: bare Bolt and the bot take the same steady stream in alternating rounds; each
+ * bot command is a different week (an uncached report, its chart drawn). The median of the rounds'
+ * p99 ratios, with every round's ratio for the spread.
+ */
+async function steadyRounds(ctx: Ctx, bareUrl: string, botUrl: string) {
+  const ratios: number[] = [];
+  const rounds: { bare: ReturnType<typeof summary>; bot: ReturnType<typeof summary> }[] = [];
+  for (let n = 0; n < STEADY_ROUNDS; n++) {
+    const texts = weeks(STEADY_PER_ROUND, n * STEADY_PER_ROUND).map((w) => `weekly ${w}`);
+    const bare = await stream(ctx, bareUrl, texts, false);
+    const bot = await stream(ctx, botUrl, texts, true);
+    rounds.push({ bare: summary(bare), bot: summary(bot) });
+    ratios.push(round2(percentile(bot, 99) / percentile(bare, 99)));
+  }
+  return {
+    intervalMs: STEADY_INTERVAL_MS,
+    perRound: STEADY_PER_ROUND,
+    p99RatioMedian: percentile(ratios, 50),
+    p99RatioByRound: ratios,
+    rounds,
+  };
+}
+
 const progress = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 const round2 = (x: number) => round(x, 2);
 const summary = (xs: number[]) => ({ p50: round(percentile(xs, 50)), p99: round(percentile(xs, 99)), n: xs.length });
@@ -121,7 +163,10 @@ const passThrough = Object.fromEntries(
   ['RENDER_THREADS', 'RENDER_CACHE_MB', 'REPORT_CONCURRENCY'].flatMap((k) => (process.env[k] ? [[k, process.env[k] as string]] : [])),
 );
 
-/** `npm run bench -- ack` runs only the ack/cold section (for quick iteration); no results.json then. */
+/**
+ * `npm run bench -- ack` runs only the ack/cold section (for quick iteration); `-- steady` the
+ * steady-stream rounds (STEADY_INTERVAL_MS, STEADY_PER_ROUND, STEADY_ROUNDS); no results.json then.
+ */
 const only = process.argv[2];
 
 async function main(): Promise<void> {
@@ -186,6 +231,15 @@ async function main(): Promise<void> {
   results.settings = { renderThreads, reportConcurrency, overrides: passThrough };
   const bareWarmUp = await burst(ctx, bareUrl, warmUpTexts, false);
   const botWarmUp = await burst(ctx, url, warmUpTexts, true);
+  if (only === 'steady') {
+    progress(`steady stream: one command every ${STEADY_INTERVAL_MS} ms, ${STEADY_PER_ROUND} per round, bare Bolt and the bot in turn`);
+    process.stdout.write(`${JSON.stringify(await steadyRounds(ctx, bareUrl, url))}\n`);
+    await stop(bare.child);
+    await stop(bot);
+    await closeDoubles();
+    rmSync(dataDir, { recursive: true, force: true });
+    return;
+  }
   const bareAcks: number[] = [];
   const botAcks: number[] = [];
   const ratios: number[] = [];
