@@ -101,8 +101,13 @@ export class AlertClock {
     for (const r of await this.d.store.dueRuns(now.getTime())) {
       if (this.stopped) return;
       if (!r.key.startsWith('alert:')) continue;
-      const a = await this.d.book.get(r.scheduleId).catch(() => undefined);
+      const a = await this.d.book.get(r.scheduleId).catch(() => null);
       if (a) await this.one(a, periodContaining(a.granularity, r.periodBegin), false);
+      // Removed (not merely unreadable): its retries end here instead of coming back every tick.
+      else if (a === undefined)
+        await this.d.evaluator
+          .closeRemoved(r)
+          .catch((e: unknown) => this.d.log.warn({ err: errorText(e) }, "could not close a removed alert's check"));
     }
   }
 }

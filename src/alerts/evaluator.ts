@@ -97,6 +97,16 @@ export class AlertEvaluator {
     }
   }
 
+  /** An unfinished check whose alert was removed: claimed and closed, so it stops coming back as due. */
+  async closeRemoved(run: Pick<RunRecord, 'key' | 'scheduleId' | 'periodBegin'>): Promise<void> {
+    const { store, owner, settings } = this.d;
+    const claimed = await store.claimRun(run.key, run.scheduleId, run.periodBegin, owner, settings.leaseMs, this.now());
+    if (!claimed) return;
+    const log = this.d.logger.child({ alert: run.scheduleId, runKey: run.key, owner });
+    await this.record(run.key, { state: 'done', detail: JSON.stringify({ outcome: 'removed' }), leaseUntil: 0, nextAttemptAt: null }, log);
+    log.info('alert removed: its unfinished check closed');
+  }
+
   private done(o: AlertOutcome, a: Alert): AlertOutcome {
     this.d.onOutcome?.(o, a);
     return o;

@@ -1,7 +1,8 @@
+import { failure } from '../helpers/failure';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { createWeChatClient, type WeChatClient, type WeChatSettings } from '../../src/wechat/client';
-import { WeChatError } from '../../src/wechat/errors';
+import type { WeChatError } from '../../src/wechat/errors';
 import { MAX_ANSWER_BYTES } from '../../src/wechat/http';
 import { startSimulator, type WeChatSimulator } from '../../src/sandbox/server';
 
@@ -32,17 +33,6 @@ function client(s: Partial<WeChatSettings> = {}): WeChatClient {
     timeoutMs: 2000,
     ...s,
   });
-}
-
-/** The WeChatError a call fails with; a call that succeeds fails the test. */
-async function failure(p: Promise<unknown>): Promise<WeChatError> {
-  const r = await p.then(
-    (v) => ({ ok: true as const, v }),
-    (e: unknown) => ({ ok: false as const, e }),
-  );
-  if (r.ok) throw new Error(`expected the call to fail, it returned ${JSON.stringify(r.v).slice(0, 200)}`);
-  expect(r.e).toBeInstanceOf(WeChatError);
-  return r.e as WeChatError;
 }
 
 /** A port on 127.0.0.1 that nothing listens on. */

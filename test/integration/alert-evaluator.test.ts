@@ -237,6 +237,22 @@ describe.each(kinds)('alert evaluations ($name store)', ({ open }) => {
     expect(alertPosts()).toHaveLength(1);
   });
 
+  test('an alert removed while its check waits for data: the due poll closes the check instead of retrying it for ever', async () => {
+    const a = instance('A');
+    const book = new AlertBook(a.store, silentLogger);
+    await book.save(alert);
+    const poll = new AlertClock({ book, evaluator: a.evaluator, store: a.store, log: silentLogger, time: '10:30', pollMs: 60_000 });
+    sim.inject('datacube', { type: 'errcode', errcode: 61503 }, 100_000);
+    expect((await a.evaluator.evaluate(alert, DAY)).outcome).toBe('waiting_data');
+    await book.remove(alert.id);
+    clock += SETTINGS.retryIntervalMs;
+    expect((await a.store.dueRuns(clock)).map((r) => r.key)).toContain(alertRunKey(alert.id, DAY));
+    await poll.due(new Date(clock));
+    expect((await a.store.getRun(alertRunKey(alert.id, DAY)))?.state).toBe('done');
+    expect(await a.store.dueRuns(clock + SETTINGS.retryIntervalMs)).toEqual([]);
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(0);
+  });
+
   test('the daily sweep checks every alert once; after stop() it checks nothing more', async () => {
     const a = instance('A');
     const book = new AlertBook(a.store, silentLogger);

@@ -1,3 +1,4 @@
+import { failure } from '../helpers/failure';
 import { randomBytes, generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { createLogger } from '../../src/log';
 import { selfSignedCertificate } from '../../src/sandbox/cert';
@@ -5,7 +6,7 @@ import type { Fault } from '../../src/sandbox/server';
 import { startSimulator, type WeChatSimulator } from '../../src/sandbox/server';
 import type { SecurityFault } from '../../src/sandbox/security';
 import { createWeChatClient, type WeChatClient, type WeChatSettings } from '../../src/wechat/client';
-import { WeChatError, WeChatSecurityError, type SecurityProblem } from '../../src/wechat/errors';
+import { WeChatSecurityError, type SecurityProblem } from '../../src/wechat/errors';
 import type { SecurityKeys } from '../../src/wechat/security';
 import { LogCapture } from '../helpers/harness';
 
@@ -43,16 +44,6 @@ function client(s: Partial<WeChatSettings> = {}): WeChatClient {
     security: keys(),
     ...s,
   });
-}
-
-async function failure(p: Promise<unknown>): Promise<WeChatError> {
-  const r = await p.then(
-    (v) => ({ ok: true as const, v }),
-    (e: unknown) => ({ ok: false as const, e }),
-  );
-  if (r.ok) throw new Error(`expected the call to fail, it returned ${JSON.stringify(r.v).slice(0, 200)}`);
-  expect(r.e).toBeInstanceOf(WeChatError);
-  return r.e as WeChatError;
 }
 
 describe('API security mode against the simulator (enforced)', () => {

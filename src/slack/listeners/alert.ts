@@ -1,10 +1,7 @@
-import type { RespondArguments } from '@slack/bolt';
 import type { AlertReply } from '../../alerts/service';
 import { translator } from '../../i18n';
-import { errorText } from '../../util/error-text';
 import { alertAnswerText, runResultText } from '../alert-words';
-import { StorageUnavailableError, userMessage } from '../errors';
-import { ackFailure, beforeAck, type CommandArgs, type CommandDeps, type CommandKit, ephemeral, replyLanguage } from './kit';
+import { ackFailure, afterAck, beforeAck, type CommandArgs, type CommandDeps, type CommandKit, ephemeral, replyLanguage } from './kit';
 
 /** `/wxa alert …`: the answer in the ack; `run` then tells its author what each alert came to. */
 export async function handleAlert(
@@ -36,20 +33,12 @@ export async function handleAlert(
   h.audit(reply.outcome, changed ? { alertChange: a.kind, alert: changed } : {});
   const after = reply.after;
   if (!after) return;
-  await deps.inFlight.track(
-    (async () => {
-      const tell = (text: string) => respond({ ...ephemeral(text), replace_original: false } as RespondArguments).catch(() => undefined);
-      try {
-        const results = await after();
-        for (const r of results) h.audit(`alert_run:${r.outcome.outcome}`, { alert: r.alert.id });
-        const withLast = await Promise.all(
-          results.map(async (r) => ({ ...r, last: await alerts.service.lastEvaluation(r.alert.id).catch(() => undefined) })),
-        );
-        await tell(runResultText(withLast, lang));
-      } catch (e) {
-        h.log.error({ err: errorText(e) }, 'alert run failed');
-        await tell(userMessage(e instanceof StorageUnavailableError ? e : new StorageUnavailableError(errorText(e)), h.requestId, lang));
-      }
-    })(),
-  );
+  await afterAck(deps, respond, h, lang, 'alert run', async () => {
+    const results = await after();
+    for (const r of results) h.audit(`alert_run:${r.outcome.outcome}`, { alert: r.alert.id });
+    const withLast = await Promise.all(
+      results.map(async (r) => ({ ...r, last: await alerts.service.lastEvaluation(r.alert.id).catch(() => undefined) })),
+    );
+    return runResultText(withLast, lang);
+  });
 }

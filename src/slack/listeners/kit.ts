@@ -1,4 +1,4 @@
-import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, RespondArguments, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { ProgramDirectory } from '../../apps/directory';
 import type { Logger } from '../../log';
 import type { Metrics } from '../../metrics';
@@ -137,4 +137,31 @@ export async function ackFailure(e: unknown, h: CommandKit, deps: CommandDeps, c
   await h.ack(ephemeral(userMessage(e, h.requestId, lang)));
   h.count('failed');
   h.audit('failed');
+}
+
+/**
+ * Work a command starts after its ack (`/wxa schedule run`, `/wxa alert run`): tracked for shutdown;
+ * what it returns is told privately to the person who asked (nothing when it returns undefined);
+ * if it fails, they are told it did not finish.
+ */
+export function afterAck(
+  deps: CommandDeps,
+  respond: CommandArgs['respond'],
+  h: CommandKit,
+  lang: Language,
+  what: string,
+  work: () => Promise<string | undefined>,
+): Promise<void> {
+  const tell = (text: string) => respond({ ...ephemeral(text), replace_original: false } as RespondArguments).catch(() => undefined);
+  return deps.inFlight.track(
+    (async () => {
+      try {
+        const text = await work();
+        if (text !== undefined) await tell(text);
+      } catch (e) {
+        h.log.error({ err: errorText(e) }, `${what} failed`);
+        await tell(userMessage(e instanceof StorageUnavailableError ? e : new StorageUnavailableError(errorText(e)), h.requestId, lang));
+      }
+    })(),
+  );
 }

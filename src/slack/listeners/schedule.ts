@@ -1,11 +1,8 @@
-import type { RespondArguments } from '@slack/bolt';
 import type { ScheduleReply } from '../../schedule/service';
-import { StorageUnavailableError, userMessage } from '../errors';
 import { scheduleAnswerText } from '../schedule-words';
 import { openScheduleForm } from './schedule-form';
 import { translator } from '../../i18n';
-import { ackFailure, beforeAck, type CommandArgs, type CommandDeps, type CommandKit, ephemeral, replyLanguage } from './kit';
-import { errorText } from '../../util/error-text';
+import { ackFailure, afterAck, beforeAck, type CommandArgs, type CommandDeps, type CommandKit, ephemeral, replyLanguage } from './kit';
 
 export async function handleSchedule(
   words: string[],
@@ -43,19 +40,11 @@ export async function handleSchedule(
   h.audit(reply.outcome, { scheduleChange: reply.changed });
   const after = reply.after;
   if (!after) return;
-  await deps.inFlight.track(
-    (async () => {
-      const tell = (text: string) => respond({ ...ephemeral(text), replace_original: false } as RespondArguments).catch(() => undefined);
-      try {
-        const r = await after();
-        h.audit(`run:${r.outcome}`);
-        const outcomes = ['waiting_data', 'retrying', 'skipped', 'not_ready_notice', 'failed'] as const;
-        const known = outcomes.find((o) => o === r.outcome);
-        if (r.outcome !== 'posted') await tell(t('schedule.run.finished', { what: known ? t(`schedule.run.${known}`) : r.outcome }));
-      } catch (e) {
-        h.log.error({ err: errorText(e) }, 'manual schedule run failed');
-        await tell(userMessage(e instanceof StorageUnavailableError ? e : new StorageUnavailableError(errorText(e)), h.requestId, lang));
-      }
-    })(),
-  );
+  await afterAck(deps, respond, h, lang, 'manual schedule run', async () => {
+    const r = await after();
+    h.audit(`run:${r.outcome}`);
+    const outcomes = ['waiting_data', 'retrying', 'skipped', 'not_ready_notice', 'failed'] as const;
+    const known = outcomes.find((o) => o === r.outcome);
+    return r.outcome === 'posted' ? undefined : t('schedule.run.finished', { what: known ? t(`schedule.run.${known}`) : r.outcome });
+  });
 }
