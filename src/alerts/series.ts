@@ -24,15 +24,8 @@ export function evaluatedPeriod(metric: AlertMetric, granularity: AlertGranulari
 
 /** The periods compared with, oldest first: the same weekday 1..8 weeks earlier (daily), the 8 weeks before (weekly). */
 export function historyPeriods(p: Period): Period[] {
-  const out: Period[] = [];
-  for (let k = HISTORY; k >= 1; k--) {
-    out.push(
-      p.granularity === 'daily'
-        ? periodContaining('daily', addDays(p.begin, -7 * k))
-        : periodContaining('weekly', addDays(p.begin, -7 * k)),
-    );
-  }
-  return out;
+  // A week back is 7 days for both: the same weekday, or the previous Monday-Sunday week.
+  return Array.from({ length: HISTORY }, (_, i) => periodContaining(p.granularity, addDays(p.begin, -7 * (HISTORY - i))));
 }
 
 const TREND_FIELD: Partial<Record<AlertMetric, keyof Omit<VisitTrendItem, 'refDate'>>> = {

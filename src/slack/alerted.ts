@@ -22,16 +22,17 @@ export function slackAlertDelivery(client: WebClient, o: { metrics?: Metrics }):
   return {
     async fire(channel, produced, d) {
       const r = produced.report;
+      const message = alertMessage(r);
       await deliverPost(
         client,
         channel,
         {
-          message: () => alertMessage(r),
+          message: () => message,
           file: produced.chart && {
             chart: produced.chart,
             filename: produced.chartFilename,
             title: plainText(metricName(r, r.language ?? 'en')),
-            alt: alertMessageText(r).text,
+            alt: message.text,
           },
         },
         onError,
