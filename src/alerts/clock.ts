@@ -1,12 +1,12 @@
 import { Cron } from 'croner';
 import { type Period, periodContaining } from '../calendar/period';
-import type { Alert } from './types';
+import type { Alert, ChecksAlerts } from './types';
 import type { Logger } from '../log';
 import type { Store } from '../store/types';
 import { errorText } from '../util/error-text';
 import { InFlight } from '../util/in-flight';
 import type { AlertBook } from './book';
-import { type AlertEvaluator, alertRunKey } from './evaluator';
+import { alertRunKey } from './evaluator';
 import { evaluatedPeriod } from './series';
 
 /** WeChat's data for a day is usually ready by mid-morning China time. */
@@ -33,9 +33,7 @@ export class AlertClock {
    */
   private readonly finished = new Set<string>();
 
-  constructor(
-    private readonly d: { book: AlertBook; evaluator: AlertEvaluator; store: Store; log: Logger; time: string; pollMs: number },
-  ) {}
+  constructor(private readonly d: { book: AlertBook; evaluator: ChecksAlerts; store: Store; log: Logger; time: string; pollMs: number }) {}
 
   private track(p: Promise<unknown>): void {
     void this.inFlight.track(p.catch((e: unknown) => this.d.log.error({ err: errorText(e) }, 'alert sweep failed')));

@@ -1,10 +1,9 @@
 import type { ProgramDirectory, ProgramProblem } from '../apps/directory';
 import type { RunRecord } from '../store/types';
 import type { AlertBook } from './book';
-import type { AlertEvaluator } from './evaluator';
 import { evaluatedPeriod } from './series';
 import { type AlertSpecProblem, newAlertId, parseAlertAdd, parseMuteDuration } from './spec';
-import type { Alert, AlertOutcome } from './types';
+import type { Alert, AlertOutcome, ChecksAlerts } from './types';
 
 /** What an alert command comes to; src/slack puts it into words. */
 export type AlertAnswer =
@@ -35,7 +34,7 @@ export interface AlertReply {
 
 export interface AlertServiceDeps {
   book: AlertBook;
-  evaluator: AlertEvaluator;
+  evaluator: ChecksAlerts;
   admins: ReadonlySet<string>;
   programs: ProgramDirectory;
   /** Whether the bot can post in a channel (a member, or a public channel it may join); undefined: Slack did not say in time. */

@@ -2,7 +2,7 @@ import type { Period } from '../calendar/period';
 import type { Language } from '../i18n';
 import type { AlertCondition, AlertGranularity, AlertMetric, AlertReport } from '../reports/alert';
 import type { FailedPart } from '../schedule/types';
-import type { DeliveredParts } from '../store/types';
+import type { DeliveredParts, RunRecord } from '../store/types';
 
 /** An alert as stored: what to watch, the condition, and where to post. */
 export interface Alert {
@@ -62,3 +62,9 @@ export type AlertOutcome =
   /** waiting_data: WeChat has no data yet; retrying: the check failed (the channel was told) and is tried again. */
   | { outcome: 'waiting_data' | 'retrying'; key: string; retryAt: number }
   | { outcome: 'could_not_check' | 'skipped'; key: string };
+
+/** What checks an alert (the AlertEvaluator, or a job queue that hands the check to a worker). */
+export interface ChecksAlerts {
+  evaluate(a: Alert, period: Period): Promise<AlertOutcome>;
+  closeRemoved(run: Pick<RunRecord, 'key' | 'scheduleId' | 'periodBegin'>): Promise<void>;
+}

@@ -79,6 +79,9 @@ const schema = z
     REPORT_CONCURRENCY: z.coerce.number().int().min(1, 'must be at least 1').max(256, 'must be at most 256').optional(),
     REPORT_TIMEOUT_MS: z.coerce.number().int().min(1000, 'must be at least 1000').max(600_000, 'must be at most 600000').default(90_000),
     SCHEDULER_LEASE_MS: z.coerce.number().int().min(500, 'must be at least 500').default(60_000),
+    WXA_ROLE: z.enum(['all', 'web', 'worker'], { message: 'must be all, web (receive and enqueue) or worker (run jobs)' }).default('all'),
+    JOB_THREADS: z.coerce.number().int().min(0, 'must be 0 (jobs on the main thread) or more').max(16, 'must be at most 16').default(1),
+    JOB_LEASE_MS: z.coerce.number().int().min(1000, 'must be at least 1000').max(600_000, 'must be at most 600000').default(30_000),
     ALERT_TIME: z
       .string()
       .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (China time), e.g. 10:30')
@@ -89,6 +92,9 @@ const schema = z
     const need = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
     if (c.WECHAT_APPID && c.WECHAT_TOKEN_MODE !== 'external' && !c.WECHAT_SECRET) {
       need('WECHAT_SECRET', 'is required when WECHAT_APPID is set (or set WECHAT_TOKEN_MODE=external)');
+    }
+    if (c.WXA_ROLE !== 'all' && !c.REDIS_URL) {
+      need('WXA_ROLE', `=${c.WXA_ROLE} needs REDIS_URL: web and worker processes share their job queue on Redis (or leave WXA_ROLE unset)`);
     }
     if (!c.WECHAT_APPID && c.WECHAT_SECRET) need('WECHAT_APPID', 'is required when WECHAT_SECRET is set');
     if (c.WECHAT_TOKEN_MODE === 'external' && !c.WECHAT_TOKEN_URL) need('WECHAT_TOKEN_URL', 'is required when WECHAT_TOKEN_MODE=external');
@@ -167,7 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, purpose: ConfigPurpose): Conf
   if (r.success && purpose === 'bot') {
     const c = r.data;
     if (!c.SLACK_BOT_TOKEN) problems.push('SLACK_BOT_TOKEN is required to start the bot (the xoxb- token from OAuth & Permissions)');
-    if (!c.SLACK_APP_TOKEN && !c.SLACK_SIGNING_SECRET) {
+    if (!c.SLACK_APP_TOKEN && !c.SLACK_SIGNING_SECRET && c.WXA_ROLE !== 'worker') {
       problems.push('SLACK_SIGNING_SECRET is required for the HTTP receiver (or set SLACK_APP_TOKEN to use Socket Mode)');
     }
   }

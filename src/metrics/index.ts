@@ -1,9 +1,22 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import {
+  AggregatorRegistry,
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  collectDefaultMetrics,
+  type MetricObjectWithValues,
+  type MetricValue,
+} from 'prom-client';
 
-/** What the report job queue looks like right now. */
+/** One registry's metrics as prom-client gives them in JSON (a job thread's, sent to the receiving thread). */
+export type MetricsJson = MetricObjectWithValues<MetricValue<string>>[];
+
+/** What the job queue looks like right now (src/jobs' QueueCounts). */
 export interface JobCounts {
   readonly waiting: number;
   readonly running: number;
+  readonly workers: number;
 }
 
 /** Everything /metrics shows. One instance (and registry) per runtime, so tests can run several. */
@@ -75,23 +88,56 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly reportJobs = new Gauge({
-    name: 'wxa_report_jobs',
-    help: 'Report jobs (fetch, render, deliver) waiting in the queue and running',
-    labelNames: ['state'],
+  readonly jobWaitSeconds = new Histogram({
+    name: 'wxa_job_wait_seconds',
+    help: "From Slack's request to its report job starting work (queued for a worker and for a slot)",
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
-    collect: () => {
-      const q = this.queue?.();
-      this.reportJobs.set({ state: 'waiting' }, q?.waiting ?? 0);
-      this.reportJobs.set({ state: 'running' }, q?.running ?? 0);
-    },
+  });
+  readonly jobStageSeconds = new Histogram({
+    name: 'wxa_job_stage_seconds',
+    help: 'Report job time by stage: fetch (WeChat and the model), render (the chart), upload (message and chart to Slack)',
+    labelNames: ['stage'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
   });
 
-  /** The report queue, read when /metrics is collected. */
-  private readonly queue?: () => JobCounts | undefined;
+  readonly reportJobs = new Gauge({
+    name: 'wxa_report_jobs',
+    help: "Jobs in this process's queue: waiting for a worker and running (shared mode: the Redis queue's waiting jobs)",
+    labelNames: ['state'],
+    registers: [this.registry],
+    collect: async () => {
+      const q = await this.queue?.().catch(() => undefined);
+      this.reportJobs.set({ state: 'waiting' }, q?.waiting ?? 0);
+      this.reportJobs.set({ state: 'running' }, q?.running ?? 0);
+      this.jobWorkers.set(q?.workers ?? 0);
+    },
+  });
+  readonly jobWorkers = new Gauge({
+    name: 'wxa_job_workers',
+    help: 'Workers taking jobs: job threads in this process, or (shared mode) worker processes connected to the queue',
+    registers: [this.registry],
+  });
 
-  constructor(opts: { processMetrics?: boolean; queue?: () => JobCounts | undefined } = {}) {
+  /** The job queue, read when /metrics is collected. */
+  private readonly queue?: () => Promise<JobCounts | undefined>;
+
+  /** Metrics kept elsewhere in this process (the job threads'), added to ours when /metrics is read. */
+  private readonly elsewhere?: () => Promise<MetricsJson[]>;
+
+  constructor(
+    opts: { processMetrics?: boolean; queue?: () => Promise<JobCounts | undefined>; elsewhere?: () => Promise<MetricsJson[]> } = {},
+  ) {
     this.queue = opts.queue;
+    this.elsewhere = opts.elsewhere;
     if (opts.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'wxa_' });
+  }
+
+  /** The Prometheus text of /metrics: ours, with the job threads' counts summed in. */
+  async text(): Promise<string> {
+    const others = (await this.elsewhere?.().catch(() => [])) ?? [];
+    if (others.length === 0) return this.registry.metrics();
+    return AggregatorRegistry.aggregate([await this.registry.getMetricsAsJSON(), ...others]).metrics();
   }
 }

@@ -31,10 +31,8 @@ export function untilDeadline<T>(work: Promise<T>, signal: AbortSignal | undefin
 }
 
 /**
- * The process-wide queue of report jobs (fetch, render, deliver), a few at a time. Unbounded, a
- * burst of 50 commands interleaves 50 jobs' callbacks on the event loop and every ack waits
- * behind them; queued, an ack waits for a few at most. The cost: while WeChat or Slack answer
- * slowly, jobs wait for a slot (REPORT_CONCURRENCY sets how many run at once).
+ * A worker's queue of report jobs (fetch, render, deliver), REPORT_CONCURRENCY at a time, each with
+ * its deadline. It bounds how much one worker holds at once; CPU is bounded by the render threads.
  */
 export class ReportQueue {
   private readonly queue: PQueue;
@@ -90,7 +88,9 @@ export class ReportQueue {
   }
 }
 
-/** How many report jobs run at once when REPORT_CONCURRENCY is not set: two per render thread. */
-export function defaultReportConcurrency(renderThreads: number): number {
-  return Math.max(2, 2 * renderThreads);
-}
+/**
+ * How many report jobs a worker runs at once when REPORT_CONCURRENCY is not set. The slots only
+ * bound memory and WeChat's load: jobs run off the receiving thread, charts wait for a render thread
+ * (bounded by cores) and WeChat calls for the per-minute quota, so a job waiting on WeChat holds no CPU.
+ */
+export const DEFAULT_REPORT_CONCURRENCY = 32;

@@ -55,6 +55,8 @@ export class ReportService {
       charts: ChartRenderer;
       queue: ReportQueue;
       logger: Logger;
+      /** Told how long each stage of a report took (for the stage histogram). */
+      onStage?: (stage: 'fetch' | 'render', seconds: number) => void;
     },
   ) {}
 
@@ -91,7 +93,9 @@ export class ReportService {
     const t0 = Date.now();
     const report = await fetchAndBuild(source.client, req, { appName: source.displayName, sandbox: source.sandbox }, new Date(), log);
     const t1 = Date.now();
+    this.d.onStage?.('fetch', (t1 - t0) / 1000);
     const chart = await this.d.charts.render(report);
+    this.d.onStage?.('render', (Date.now() - t1) / 1000);
     log.info(
       { kind: req.kind, period: req.period, fetchMs: t1 - t0, renderMs: Date.now() - t1, pngBytes: chart.length },
       'report produced',

@@ -3,8 +3,8 @@ import Redis from 'ioredis';
 import type { Logger } from '../log';
 import type { Schedule, Store } from '../store/types';
 import { catchUp, runDue } from './recover';
-import type { ScheduleRunner } from './runner';
 import { cronPattern, periodForFire, previousFire } from './spec';
+import type { RunsSchedules } from './runner';
 import type { Scheduler } from './types';
 import { settlesWithin } from '../util/deadline';
 import { InFlight } from '../util/in-flight';
@@ -28,7 +28,17 @@ export class BullScheduler implements Scheduler {
   private readonly inFlight = new InFlight();
   private poller: NodeJS.Timeout | undefined;
 
-  constructor(private readonly o: { redisUrl: string; prefix: string; store: Store; runner: ScheduleRunner; log: Logger; lockMs: number }) {
+  constructor(
+    private readonly o: {
+      redisUrl: string;
+      prefix: string;
+      store: Store;
+      runner: RunsSchedules;
+      log: Logger;
+      lockMs: number;
+      consume?: boolean;
+    },
+  ) {
     this.queue = new Queue<FireData>(QUEUE, { connection: this.connection(), prefix: `${o.prefix}:bull` });
     // Without a listener BullMQ prints connection errors raw to the console (not our JSON log).
     this.queue.on('error', (e: Error) => o.log.warn({ err: e.message }, 'BullMQ queue error'));
@@ -54,6 +64,8 @@ export class BullScheduler implements Scheduler {
     for (const js of await this.queue.getJobSchedulers()) {
       if (js.key && !known.has(js.key)) await this.queue.removeJobScheduler(js.key);
     }
+    // A web process (WXA_ROLE=web) keeps the schedulers up to date; worker processes run the fires.
+    if (this.o.consume === false) return;
     this.worker = new Worker<FireData>(QUEUE, (job) => this.process(job), {
       connection: this.connection(),
       prefix: `${this.o.prefix}:bull`,

@@ -2,8 +2,8 @@ import { Cron } from 'croner';
 import type { Logger } from '../log';
 import type { Schedule, Store } from '../store/types';
 import { catchUp, runDue } from './recover';
-import type { ScheduleRunner } from './runner';
 import { cronPattern, periodForFire } from './spec';
+import type { RunsSchedules } from './runner';
 import type { Scheduler } from './types';
 import { InFlight } from '../util/in-flight';
 
@@ -16,7 +16,7 @@ export class LocalScheduler implements Scheduler {
 
   constructor(
     private readonly store: Store,
-    private readonly runner: ScheduleRunner,
+    private readonly runner: RunsSchedules,
     private readonly log: Logger,
     private readonly pollMs: number,
   ) {}

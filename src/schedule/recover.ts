@@ -1,14 +1,14 @@
 import type { Logger } from '../log';
 import type { Store } from '../store/types';
 import { periodContaining } from '../calendar/period';
-import type { ScheduleRunner } from './runner';
+import type { RunsSchedules } from './runner';
 import { periodForFire, previousFire, runKey } from './spec';
 
 /**
  * After downtime: each schedule's latest missed fire is posted once (only the latest period, no
  * flood of older ones). Fires from before a schedule existed do not count.
  */
-export async function catchUp(store: Store, runner: ScheduleRunner, now: Date, log: Logger): Promise<void> {
+export async function catchUp(store: Store, runner: RunsSchedules, now: Date, log: Logger): Promise<void> {
   for (const s of await store.listSchedules()) {
     const last = previousFire(s, now);
     if (!last || last.getTime() < s.createdAt) continue;
@@ -21,7 +21,7 @@ export async function catchUp(store: Store, runner: ScheduleRunner, now: Date, l
 }
 
 /** Runs whose retry is due, or whose owner died mid-run (lease ran out). */
-export async function runDue(store: Store, runner: ScheduleRunner, now: Date): Promise<void> {
+export async function runDue(store: Store, runner: RunsSchedules, now: Date): Promise<void> {
   for (const r of await store.dueRuns(now.getTime())) {
     const s = await store.getSchedule(r.scheduleId);
     if (!s) continue;

@@ -33,6 +33,11 @@ export type RunOutcome =
   | { outcome: 'waiting_data' | 'retrying'; key: string; retryAt: number }
   | { outcome: 'skipped'; key: string };
 
+/** What starts a schedule's run (the ScheduleRunner, or a job queue that hands the run to a worker). */
+export interface RunsSchedules {
+  run(s: Schedule, period: Period, opts?: { manual?: boolean; key?: string }): Promise<RunOutcome>;
+}
+
 export interface RunnerDeps {
   store: Store;
   programs: ProgramDirectory;

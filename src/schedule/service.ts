@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { RunRecord, Schedule, Store } from '../store/types';
-import type { RunOutcome, ScheduleRunner } from './runner';
+import type { RunOutcome } from './runner';
 import { nextFire, parseScheduleAdd, periodForFire, type ScheduleSpecProblem } from './spec';
+import type { RunsSchedules } from './runner';
 import type { Scheduler } from './types';
 import type { ProgramDirectory, ProgramProblem } from '../apps/directory';
 
@@ -31,7 +32,7 @@ export interface ScheduleReply {
 export interface ScheduleServiceDeps {
   store: Store;
   scheduler: Scheduler;
-  runner: ScheduleRunner;
+  runner: RunsSchedules;
   admins: ReadonlySet<string>;
   programs: ProgramDirectory;
   defaultTimezone: string;

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel, type AuthorizeResult, type AuthorizeSourceData } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { ProgramDirectory } from '../apps/directory';
-import type { ReportService } from '../reports/service';
+import type { JobQueue } from '../jobs/types';
 import { accessLists, adminUsers, type Config } from '../config';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
@@ -24,14 +24,14 @@ import { errorText } from '../util/error-text';
 export interface BotOptions {
   config: Config;
   programs: ProgramDirectory;
-  reports: ReportService;
+  /** Where report work is handed to workers. */
+  jobs: JobQueue;
   logger: Logger;
   metrics: Metrics;
   ready: () => Promise<Readiness>;
   schedules?: ScheduleService;
   alerts?: CommandDeps['alerts'];
   now?: () => Date;
-  stillWorkingMs?: number;
   /** Socket Mode reconnect backoff (tests shorten it). */
   socketReconnect?: SocketReconnectOptions;
   /** Channel settings (language) and the click locks live here; without it, English and no click dedup. */
@@ -129,7 +129,7 @@ export function createBot(o: BotOptions): Bot {
   });
   registerListeners(app, {
     programs: o.programs,
-    reports: o.reports,
+    jobs: o.jobs,
     timezone: c.REPORT_TIMEZONE,
     logger,
     metrics: o.metrics,
@@ -139,7 +139,6 @@ export function createBot(o: BotOptions): Bot {
     alerts: o.alerts,
     now: o.now ?? (() => new Date()),
     inFlight,
-    stillWorkingMs: o.stillWorkingMs ?? 8_000,
     language: c.REPORT_LANGUAGE,
     ...(o.store ? clickDeps(o.store, c.REPORT_LANGUAGE) : {}),
   });

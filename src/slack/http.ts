@@ -134,7 +134,7 @@ export function createHttpFront(o: HttpServerOptions): HttpFront {
       return;
     }
     if (req.method === 'GET' && path === '/metrics') {
-      void o.metrics.registry.metrics().then(
+      void o.metrics.text().then(
         (text) => {
           res.writeHead(200, { 'content-type': o.metrics.registry.contentType });
           res.end(text);

@@ -88,7 +88,7 @@ describe('WeChat faults', () => {
     await h.command('/retain', 'weekly 2017-03-06');
     await warned();
     expect(lastResponse()).toMatch(/daily WeChat API quota is used up.*tomorrow/);
-    await h.runtime.bot.settle(5000);
+    await h.bot.settle(5000);
     // Each of the report's calls at most once (the first failure ends the report; others may still be in flight).
     expect(sim.stats.byPath['/datacube/getweanalysisappidweeklyretaininfo'] ?? 0).toBeLessThanOrEqual(1);
     expect(sim.stats.byPath['/datacube/getweanalysisappidweeklyvisittrend'] ?? 0).toBeLessThanOrEqual(8);

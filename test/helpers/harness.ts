@@ -5,6 +5,8 @@ import { loadConfig, type Config } from '../../src/config';
 import type { MiniProgram } from '../../src/apps/program';
 import { createLogger } from '../../src/log';
 import { startRuntime, type Runtime, type RuntimeOptions } from '../../src/runtime';
+import type { Bot } from '../../src/slack/app';
+import type { Worker } from '../../src/worker';
 import { startSimulator, type WeChatSimulator } from '../../src/sandbox/server';
 import { startSlackDouble, type SlackDouble } from '../doubles/slack-api';
 import { sendCommand, type SlackResponse } from '../doubles/slack-requests';
@@ -29,6 +31,10 @@ export interface Harness {
   sim: WeChatSimulator;
   slack: SlackDouble;
   runtime: Runtime;
+  /** The Slack receiver (every harness receives). */
+  bot: Bot;
+  /** The worker, on the test's thread (JOB_THREADS=0, the harness's default); throws in thread mode. */
+  work: Worker;
   program: MiniProgram;
   config: Config;
   logs: LogCapture;
@@ -61,6 +67,8 @@ export async function startHarness(
       WECHAT_API_BASE_URL: sim.url,
       LOG_LEVEL: 'debug',
       DATA_DIR: dataDir,
+      // Jobs on the test's thread, so tests can reach the worker; JOB_THREADS=1 runs them as npm start does.
+      JOB_THREADS: '0',
       ...env,
     },
     'bot',
@@ -69,10 +77,17 @@ export async function startHarness(
   const logger = createLogger({ level: config.LOG_LEVEL, destination: logs });
   const runtime = await startRuntime(config, logger, opts);
   const baseUrl = `http://127.0.0.1:${runtime.port}`;
+  const bot = runtime.bot;
+  if (!bot) throw new Error('the harness runtime has no Slack receiver');
   return {
     sim,
     slack,
     runtime,
+    bot,
+    get work(): Worker {
+      if (!runtime.work) throw new Error('the worker runs in a job thread here (JOB_THREADS > 0)');
+      return runtime.work;
+    },
     program: runtime.programs.all[0],
     config,
     logs,

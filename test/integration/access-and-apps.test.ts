@@ -56,7 +56,7 @@ describe('who may ask', () => {
     await h.command('/wxa', 'schedule add weekly', { user: 'U0ADMIN' });
     await h.command('/retain', 'weekly 2017-03-06');
     await h.slack.waitFor(() => h.slack.callsTo('files.completeUploadExternal').length === 1);
-    await h.runtime.bot.settle(5000);
+    await h.bot.settle(5000);
     const audits = h
       .logLines()
       .filter((l) => l.msg === 'audit')

@@ -53,7 +53,7 @@ describe('hostile requests to the HTTP front', () => {
     expect(
       (await post(h, commandBody({ command: '/retain', text: 'weekly', response_url: h.slack.responseUrl() }), { sign: false })).status,
     ).toBe(401);
-    await h.runtime.bot.settle(2000);
+    await h.bot.settle(2000);
     expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);
     expect(h.sim.stats.datacubeRequests).toBe(0);
   });
@@ -66,7 +66,7 @@ describe('hostile requests to the HTTP front', () => {
     expect(first.status).toBe(200);
     expect(again.status).toBe(401);
     await h.slack.waitFor(() => h.slack.callsTo('files.completeUploadExternal').length === 1);
-    await h.runtime.bot.settle(5000);
+    await h.bot.settle(5000);
     expect(h.slack.callsTo('chat.postMessage')).toHaveLength(1);
     expect(h.logs.text).toContain('dropped a replayed Slack request');
     // A fresh signature for the same command is a new request.
@@ -182,7 +182,7 @@ describe('what users are told', () => {
     // Let the abandoned calls finish: their report is produced but never posted.
     h.sim.releaseHeld();
     await waitForLog(h, (l) => l.msg === 'report produced' && JSON.stringify(l.period).includes('20170306'));
-    await h.runtime.bot.settle(5000);
+    await h.bot.settle(5000);
     expect(h.slack.callsTo('chat.postMessage')).toHaveLength(1);
   });
 

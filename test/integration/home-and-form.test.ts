@@ -79,7 +79,7 @@ describe('the App Home tab and the schedule form', () => {
     const shown = JSON.stringify(view);
 
     const request: ReportRequest = { kind: 'visits', period: latestComplete('weekly', new Date()), notes: [] };
-    const report = (await h.runtime.reports.run(h.program, request, async (p) => p.report)) as TrendReport;
+    const report = (await h.work.reports.run(h.program, request, async (p) => p.report)) as TrendReport;
     for (const [key, label] of [
       ['visitUv', 'Visitors'],
       ['visitUvNew', 'New users'],

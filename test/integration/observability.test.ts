@@ -14,7 +14,7 @@ describe('observability', () => {
     h.slack.fail('chat.postMessage', { error: 'channel_is_archived' });
     await h.command('/visits', 'weekly 2017-03-06');
     await h.slack.waitFor(() => h.slack.responses.some((r) => /warning/.test(String(r.body.text))));
-    await h.runtime.bot.settle(5000);
+    await h.bot.settle(5000);
 
     const res = await fetch(`${h.baseUrl}/metrics`);
     expect(res.headers.get('content-type')).toMatch(/text\/plain/);
@@ -52,7 +52,7 @@ describe('observability', () => {
   test('one request id per command, carried through fetch, render and upload', async () => {
     await h.command('/retain', 'weekly 2017-03-06');
     await h.slack.waitFor(() => h.slack.callsTo('files.completeUploadExternal').length === 1);
-    await h.runtime.bot.settle(5000);
+    await h.bot.settle(5000);
     const lines = h.logLines();
     const accepted = lines.find((l) => l.msg === 'audit' && (l.audit as { outcome: string }).outcome === 'accepted');
     const id = accepted?.requestId;

@@ -132,7 +132,7 @@ describe('buttons under a report', () => {
     const prev = post.byId('wxa_nav_prev');
     await Promise.all([click(message, prev), click(message, prev), click(message, prev, { user: 'U0OTHER' })]);
     await h.slack.waitFor(() => h.slack.callsTo('files.completeUploadExternal').length === 2);
-    await h.runtime.bot.settle(5000);
+    await h.bot.settle(5000);
     expect(h.slack.callsTo('chat.postMessage')).toHaveLength(2);
   });
 

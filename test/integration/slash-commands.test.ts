@@ -90,7 +90,7 @@ describe('slash commands end to end (HTTP receiver, WeChat simulator, Slack doub
     // Jobs running together share one flight; those that waited in the queue find the PNG cached.
     const text = await h.runtime.metrics.registry.metrics();
     expect(metric(text, 'wxa_render_seconds_count')).toBe(1);
-    expect(metric(text, 'wxa_chart_cache_hits_total')).toBeGreaterThanOrEqual(10 - h.runtime.queue.concurrency);
+    expect(metric(text, 'wxa_chart_cache_hits_total')).toBeGreaterThanOrEqual(10 - h.work.queue.concurrency);
     expect(metric(text, 'wxa_chart_cache_hits_total')).toBeLessThanOrEqual(9);
   });
 

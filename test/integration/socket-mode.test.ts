@@ -87,7 +87,7 @@ describe('Socket Mode', () => {
     running = await startHarness({ SLACK_APP_TOKEN: APP_TOKEN }, { slack, socketReconnect: reconnect });
     return running;
   };
-  const connected = (h: Harness) => until(() => h.runtime.bot.connection() === 'connected', 'the bot connected');
+  const connected = (h: Harness) => until(() => h.bot.connection() === 'connected', 'the bot connected');
 
   /** A /retain command over the socket: resolves once acked and the report is in the channel. */
   async function retain(_h: Harness, week: string) {
@@ -204,7 +204,7 @@ describe('Socket Mode', () => {
     expect(await gauge(h)).toBe(0);
 
     await until(() => down.failed() >= 8, 'eight failed apps.connections.open calls');
-    expect(h.runtime.bot.connection()).not.toBe('connected');
+    expect(h.bot.connection()).not.toBe('connected');
     expect((await get(h, '/healthz')).status).toBe(200);
     expect((await readyz(h)).status).toBe(503);
     expect(await gauge(h)).toBe(0);
@@ -259,12 +259,12 @@ describe('Socket Mode', () => {
     const opens = slack.callsTo(OPEN).length;
     socket.drop();
     // A link that drops soon after opening waits a backoff (here at least 30 s) before the next attempt.
-    await until(() => h.runtime.bot.connection() === 'disconnected', 'the bot to notice the drop');
+    await until(() => h.bot.connection() === 'disconnected', 'the bot to notice the drop');
     const t0 = Date.now();
     running = undefined;
     await h.close();
     expect(Date.now() - t0).toBeLessThan(3_000);
-    expect(h.runtime.bot.connection()).toBe('disconnected');
+    expect(h.bot.connection()).toBe('disconnected');
     expect(slack.callsTo(OPEN)).toHaveLength(opens);
   });
 
@@ -272,9 +272,9 @@ describe('Socket Mode', () => {
     const h = await start();
     await connected(h);
     const opens = slack.callsTo(OPEN).length;
-    h.runtime.bot.drain();
+    h.bot.drain();
     await until(() => socket.openConnections === 0, 'the link closed');
-    expect(h.runtime.bot.connection()).toBe('disconnected');
+    expect(h.bot.connection()).toBe('disconnected');
     expect(slack.callsTo(OPEN)).toHaveLength(opens);
   });
 });

@@ -9,6 +9,8 @@ import { ReportService } from '../../src/reports/service';
 import { startSimulator, type WeChatSimulator } from '../../src/sandbox/server';
 import type { CommandArgs, CommandDeps } from '../../src/slack/listeners/kit';
 import { guarded } from '../../src/slack/listeners';
+import { runReportJob } from '../../src/slack/report-job';
+import { InlineJobs } from '../../src/jobs/inline';
 import { SqliteStore } from '../../src/store/sqlite';
 import { InFlight } from '../../src/util/in-flight';
 import { createWeChatClient } from '../../src/wechat/client';
@@ -23,13 +25,18 @@ interface Said {
   responds: { text: string }[];
 }
 
-function args(command: string, text: string, said: Said, o: { user?: string; channel?: string; client: WebClient }): CommandArgs {
+function args(
+  command: string,
+  text: string,
+  said: Said,
+  o: { user?: string; channel?: string; client: WebClient; responseUrl?: string },
+): CommandArgs {
   const fields = {
     command,
     text,
     user_id: o.user ?? 'U0GROWTH',
     channel_id: o.channel ?? 'C0REPORTS',
-    response_url: 'http://127.0.0.1:9/unused',
+    response_url: o.responseUrl ?? 'http://127.0.0.1:9/unused',
   };
   return {
     command: fields,
@@ -72,17 +79,33 @@ describe('command listeners with a fake ack and respond', () => {
       close: async () => {},
     });
     client = new WebClient('xoxb-test-token-123', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
+    const programs = new ProgramDirectory([program('shop'), program('game', ['C0GAMES'])], store);
+    const reports = new ReportService({ charts: createChartRenderer(0, 0), queue: new ReportQueue(1), logger: silentLogger });
+    const metrics = new Metrics();
+    const reportDeps = {
+      programs,
+      reports,
+      client,
+      store,
+      metrics,
+      logger: silentLogger,
+      timezone: 'Asia/Shanghai',
+      stillWorkingMs: 60_000,
+    };
     deps = {
-      programs: new ProgramDirectory([program('shop'), program('game', ['C0GAMES'])], store),
-      reports: new ReportService({ charts: createChartRenderer(0, 0), queue: new ReportQueue(1), logger: silentLogger }),
+      programs,
+      // Report jobs run inline, by the worker's own code: the receiver's hand-over is what is tested.
+      jobs: new InlineJobs(async (job) => {
+        if (job.type !== 'report') throw new Error(`unexpected ${job.type} job`);
+        return runReportJob(job, reportDeps);
+      }),
       timezone: 'Asia/Shanghai',
       logger: silentLogger,
-      metrics: new Metrics(),
+      metrics,
       access: {},
       admins: new Set(['U0ADMIN']),
       now: () => new Date('2026-11-26T08:00:00Z'),
       inFlight: new InFlight(),
-      stillWorkingMs: 60_000,
     };
     said = { acks: [], responds: [] };
   });
@@ -100,10 +123,11 @@ describe('command listeners with a fake ack and respond', () => {
     expect(slack.callsTo('files.completeUploadExternal')).toHaveLength(1);
   });
 
-  test('report: a WeChat failure after the ack reaches the user through respond, in words', async () => {
+  test("report: a WeChat failure after the ack reaches the user through the command's response_url, in words", async () => {
     sim.inject('datacube', { type: 'errcode', errcode: 45009 }, 10);
-    await guarded(args('/retain', 'weekly 2017-03-06', said, { client }), deps, 'req-2');
-    expect(said.responds.map((r) => r.text).join('\n')).toMatch(/daily WeChat API quota is used up/);
+    await guarded(args('/retain', 'weekly 2017-03-06', said, { client, responseUrl: slack.responseUrl('r2') }), deps, 'req-2');
+    expect(slack.responses.map((r) => String(r.body.text)).join('\n')).toMatch(/daily WeChat API quota is used up/);
+    expect(slack.responses[0].body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     expect(slack.callsTo('chat.postMessage')).toHaveLength(0);
   });
 

@@ -2,14 +2,13 @@ import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } f
 import { randomUUID } from 'node:crypto';
 import { translator } from '../../i18n';
 import { withRequest } from '../../log';
-import { reportTitle } from '../../reports/model';
 import { errorText } from '../../util/error-text';
 import { accessRefusal } from '../access';
-import { deliverReport } from '../deliver';
-import { slackErrorCode, userMessage } from '../errors';
+import { userMessage } from '../errors';
 import { programProblem } from '../replies';
 import { decodeTarget, NAV_ACTION } from '../report-actions';
 import { type CommandDeps, replyLanguage } from './kit';
+import { handOver } from './report';
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
@@ -33,10 +32,10 @@ function clickedValue(action: BlockAction['actions'][number]): string | undefine
 
 /**
  * A click: acknowledged at once; the clicker checked like a command's author; the button's value
- * checked like typed text; then the report posted in the thread of the message clicked, once per
- * thread and target however many clicks arrive.
+ * checked like typed text; then the report job handed to a worker, which posts it in the thread of
+ * the message clicked, once per thread and target however many clicks arrive.
  */
-export async function handleClick({ ack, body, action, respond, client }: ActionArgs, deps: CommandDeps, requestId: string): Promise<void> {
+export async function handleClick({ ack, body, action, respond }: ActionArgs, deps: CommandDeps, requestId: string): Promise<void> {
   await ack();
   const user = body.user.id;
   const channel = body.channel?.id ?? body.container?.channel_id;
@@ -84,27 +83,25 @@ export async function handleClick({ ack, body, action, respond, client }: Action
       return;
     }
     audit('accepted', { app: resolved.program.name, kind: request.kind, period: request.period });
-    const work = (async () => {
-      try {
-        const delivered = await deps.reports.run(
-          resolved.program,
-          request,
-          (produced) =>
-            deliverReport(client, channel, produced, (method, error) => deps.metrics.slackErrors.inc({ method, error }), {
-              timezone: deps.timezone,
-              threadTs,
-            }),
-          { logger: log },
-        );
-        log.info({ outcome: 'posted', ts: delivered.ts, title: reportTitle(request) }, 'report delivered in thread');
-        count('posted');
-      } catch (e) {
-        log.warn({ err: errorText(e), slackError: slackErrorCode(e) }, 'report from a button failed');
-        await tell(userMessage(e, requestId, lang));
-        count('failed');
-      }
-    })();
-    await deps.inFlight.track(work);
+    await handOver(
+      deps,
+      {
+        type: 'report',
+        id: requestId,
+        requestId,
+        program: resolved.program.name,
+        request,
+        channel,
+        user,
+        threadTs,
+        responseUrl: (body as { response_url?: string }).response_url,
+        origin: 'button',
+        receivedAt: Date.now(),
+      },
+      respond,
+      log,
+      lang,
+    );
   } catch (e) {
     log.error({ err: errorText(e) }, 'button click failed');
     // The language may be what failed: the store is asked once more, briefly, then English.

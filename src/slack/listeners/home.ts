@@ -7,8 +7,7 @@ import { latestComplete } from '../../calendar/period';
 import type { ReportRequest } from '../../reports/model';
 import { errorText } from '../../util/error-text';
 import { accessRefusal } from '../access';
-import { deliverReport } from '../deliver';
-import { slackErrorCode, userMessage } from '../errors';
+import { StorageUnavailableError, userMessage } from '../errors';
 import {
   deniedHomeView,
   HEADLINE_KEYS,
@@ -75,7 +74,9 @@ async function programCard(p: MiniProgram, deps: CommandDeps): Promise<ProgramCa
   const request: ReportRequest = { kind: 'visits', period: latestComplete('weekly', deps.now()), notes: [] };
   const card = { name: p.name, displayName: p.displayName, sandbox: p.sandbox, period: request.period };
   try {
-    const report = await deps.reports.run(p, request, async (produced) => produced.report);
+    const made = await deps.jobs.run({ type: 'model', id: `model:${randomUUID()}`, program: p.name, request });
+    const report = made.type === 'model' ? made.report : undefined;
+    if (!report) throw new Error(made.type === 'model' ? (made.error ?? 'no report') : `unexpected ${made.type} result`);
     if (report.kind !== 'visits' && report.kind !== 'retain') return { ...card, figures: null };
     const figures = HEADLINE_KEYS.map((k) => report.visits.find((f) => f.key === k)).filter((f) => f !== undefined);
     return { ...card, period: report.period, figures };
@@ -183,20 +184,24 @@ async function postReport({ ack, body, view, client }: SubmitArgs, deps: Command
       // In the channel's language, as the command would post it (read after the ack: no 3 s limit here).
       const language = await deps.settings?.language(read.channel).catch(() => undefined);
       const request: ReportRequest = { kind: read.kind, period, notes: [], ...(language ? { language } : {}) };
-      await deps.reports.run(
-        found.program,
+      // Posted by a worker, which tells the user ephemerally in the channel if it fails.
+      await deps.jobs.submit({
+        type: 'report',
+        id: requestId,
+        requestId,
+        program: found.program.name,
         request,
-        (produced) =>
-          deliverReport(client, read.channel, produced, (method, error) => deps.metrics.slackErrors.inc({ method, error }), {
-            timezone: deps.timezone,
-          }),
-        { logger: log },
-      );
+        channel: read.channel,
+        user,
+        origin: 'home',
+        receivedAt: Date.now(),
+      });
     } catch (e) {
-      log.warn({ err: errorText(e), slackError: slackErrorCode(e) }, 'home report failed');
+      log.warn({ err: errorText(e) }, 'home report could not be handed to a worker');
       // Said in the channel: in its language (English if the store cannot say).
       const lang = deps.settings ? await deps.settings.language(read.channel).catch((): Language => 'en') : viewLanguage(deps);
-      await client.chat.postEphemeral({ channel: read.channel, user, text: userMessage(e, requestId, lang) }).catch(() => undefined);
+      const told = new StorageUnavailableError(errorText(e));
+      await client.chat.postEphemeral({ channel: read.channel, user, text: userMessage(told, requestId, lang) }).catch(() => undefined);
     }
   })();
   await deps.inFlight.track(work);

@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, RespondArguments, SlackCommandMiddlewareArgs } 
 import type { ProgramDirectory } from '../../apps/directory';
 import type { Logger } from '../../log';
 import type { Metrics } from '../../metrics';
-import type { ReportService } from '../../reports/service';
+import type { JobQueue } from '../../jobs/types';
 import type { AlertService } from '../../alerts/service';
 import type { ScheduleService } from '../../schedule/service';
 import type { ChannelSettings } from '../../store/channel-settings';
@@ -14,7 +14,8 @@ import { StorageUnavailableError, userMessage } from '../errors';
 
 export interface CommandDeps {
   programs: ProgramDirectory;
-  reports: ReportService;
+  /** Where report work goes: the receiver verifies, acks and hands it over, nothing more. */
+  jobs: JobQueue;
   /** IANA zone of the "Generated at" line (REPORT_TIMEZONE). */
   timezone: string;
   logger: Logger;
@@ -27,8 +28,6 @@ export interface CommandDeps {
   schedules?: ScheduleService;
   /** `/wxa alert`: the service and the daily check time (ALERT_TIME, China time). */
   alerts?: { service: AlertService; time: string };
-  /** After this long without a result, tell the user it is still coming. */
-  stillWorkingMs: number;
   /** Per-channel settings (the language); English everywhere without. */
   settings?: ChannelSettings;
   /** REPORT_LANGUAGE: the language of what has no channel (the Home tab, the modals); English without. */

@@ -2,20 +2,22 @@ import type { RespondArguments } from '@slack/bolt';
 import { translator } from '../../i18n';
 import { reportTitle } from '../../reports/model';
 import type { ReportRequest } from '../../reports/model';
-import { deliverReport } from '../deliver';
+import type { Language } from '../../i18n';
+import type { ReportJob } from '../../jobs/types';
+import type { Logger } from '../../log';
 import { noteText } from '../text';
-import { slackErrorCode, userMessage } from '../errors';
+import { StorageUnavailableError, userMessage } from '../errors';
 import { programProblem } from '../replies';
 import { beforeAck, type CommandArgs, type CommandDeps, type CommandKit, ephemeral, replyLanguage } from './kit';
 import { errorText } from '../../util/error-text';
 
-/** `/retain` and `/visits`: ack at once, then the report through the ReportService into the channel. */
+/** `/retain`, `/visits` and `/wxa <report>`: ack at once, then the report job to a worker, which posts it into the channel. */
 export async function handleReport(
   typed: ReportRequest,
   requestedApp: string | undefined,
-  { command, respond, client }: CommandArgs,
+  { command, respond }: CommandArgs,
   deps: CommandDeps,
-  { ack, count, audit, log, requestId, receivedAt }: CommandKit,
+  { ack, audit, count, log, requestId, receivedAt }: CommandKit,
 ): Promise<void> {
   const name = command.command;
   const resolved = await beforeAck(deps.programs.resolve(requestedApp, command.channel_id));
@@ -36,48 +38,35 @@ export async function handleReport(
   await ack(ephemeral(`${t('report.preparing', { title, app: app.displayName })}${note}`));
   audit('accepted', { app: app.name, period: request.period });
 
-  // The work runs after the ack; however slow WeChat is, Slack already has its answer.
-  const work = (async () => {
-    // Where the job is, so "still working" names the side that is slow.
-    let phase: 'queued' | 'preparing' | 'posting' = 'queued';
-    const still = setTimeout(() => {
-      const text =
-        phase === 'queued'
-          ? t('report.queued', { count: deps.reports.queue.waiting || 1 })
-          : phase === 'preparing'
-            ? t('report.slow_wechat')
-            : t('report.slow_slack');
-      void respond({ ...ephemeral(text), replace_original: false } as RespondArguments).catch(() => undefined);
-    }, deps.stillWorkingMs);
-    let outcome = 'posted';
-    try {
-      const delivered = await deps.reports.run(
-        app,
-        request,
-        (report) => {
-          phase = 'posting';
-          return deliverReport(client, command.channel_id, report, (method, error) => deps.metrics.slackErrors.inc({ method, error }), {
-            timezone: deps.timezone,
-          });
-        },
-        { logger: log, onStart: () => (phase = 'preparing') },
+  // The work runs in a worker after the ack; however slow WeChat is, Slack already has its answer.
+  const job: ReportJob = {
+    type: 'report',
+    id: requestId,
+    requestId,
+    program: app.name,
+    request,
+    channel: command.channel_id,
+    user: command.user_id,
+    responseUrl: command.response_url,
+    origin: name,
+    receivedAt: Date.now() - (performance.now() - receivedAt),
+  };
+  await handOver(deps, job, respond, log, lang);
+}
+
+/**
+ * Hands a report job to the workers (tracked for shutdown: embedded, until it has run). If it cannot
+ * be handed over (Redis down, the bot stopping), the asker is told; nothing of it happened.
+ */
+export function handOver(deps: CommandDeps, job: ReportJob, respond: CommandArgs['respond'], log: Logger, lang: Language): Promise<void> {
+  return deps.inFlight.track(
+    deps.jobs.submit(job).catch(async (e: unknown) => {
+      log.error({ err: errorText(e), job: job.id }, 'could not hand the report to a worker');
+      deps.metrics.commands.inc({ command: job.origin, outcome: 'failed' });
+      const told = new StorageUnavailableError(errorText(e));
+      await respond({ ...ephemeral(userMessage(told, job.requestId, lang)), replace_original: false } as RespondArguments).catch(
+        () => undefined,
       );
-      log.info({ outcome: 'posted', ts: delivered.ts, files: delivered.fileIds.length }, 'report delivered');
-    } catch (e) {
-      outcome = 'failed';
-      log.warn({ outcome, err: errorText(e), slackError: slackErrorCode(e) }, 'report failed');
-      try {
-        await respond({ ...ephemeral(userMessage(e, requestId, lang)), replace_original: false } as RespondArguments);
-      } catch (re) {
-        deps.metrics.slackErrors.inc({ method: 'response_url', error: 'respond_failed' });
-        log.warn({ err: errorText(re) }, 'could not tell the user (response_url expired?)');
-      }
-    } finally {
-      clearTimeout(still);
-      count(outcome);
-      deps.metrics.endToEndSeconds.observe({ command: name, outcome }, (performance.now() - receivedAt) / 1000);
-      audit(outcome, { app: app.name, period: request.period });
-    }
-  })();
-  await deps.inFlight.track(work);
+    }),
+  );
 }
