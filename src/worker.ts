@@ -60,7 +60,9 @@ export async function buildWorker(init: WorkerInit, logger: Logger, shared?: Wor
   const { config, owner } = init;
   registerConfigSecrets(config);
   const metrics = shared?.metrics ?? new Metrics();
-  const store = shared?.store ?? createStore({ redisUrl: config.REDIS_URL, redisPrefix: config.REDIS_PREFIX, dataDir: config.DATA_DIR });
+  // A job thread's own connection; the main thread holds DATA_DIR's claim for the process.
+  const store =
+    shared?.store ?? createStore({ redisUrl: config.REDIS_URL, redisPrefix: config.REDIS_PREFIX, dataDir: config.DATA_DIR, joining: true });
   const programs =
     shared?.programs ??
     (await (async () => {

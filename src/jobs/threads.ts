@@ -48,6 +48,9 @@ export class ThreadJobs implements JobQueue {
       maxQueue: MAX_WAITING,
       workerData: o.workerData,
       niceIncrement: process.platform === 'linux' ? JOB_NICE : 0,
+      // A job thread keeps working between tasks (timers, HTTP answers, the control channel): it must
+      // never be parked in Atomics.wait while idle, Piscina's default.
+      atomics: 'disabled',
     });
     this.pool.on('error', (e: unknown) => o.log.error({ err: errorText(e) }, 'job thread failed'));
   }
@@ -73,6 +76,11 @@ export class ThreadJobs implements JobQueue {
     } finally {
       this.running--;
     }
+  }
+
+  /** The job threads now running (for operations and tests: a thread ended from outside is replaced). */
+  get threads(): readonly import('node:worker_threads').Worker[] {
+    return this.pool.threads;
   }
 
   async submit(job: Job): Promise<void> {

@@ -111,13 +111,17 @@ export class Metrics {
       const q = await this.queue?.().catch(() => undefined);
       this.reportJobs.set({ state: 'waiting' }, q?.waiting ?? 0);
       this.reportJobs.set({ state: 'running' }, q?.running ?? 0);
-      this.jobWorkers.set(q?.workers ?? 0);
     },
   });
   readonly jobWorkers = new Gauge({
     name: 'wxa_job_workers',
     help: 'Workers taking jobs: job threads in this process, or (shared mode) worker processes connected to the queue',
     registers: [this.registry],
+    // Its own read: prom-client collects the metrics of a registry concurrently.
+    collect: async () => {
+      const q = await this.queue?.().catch(() => undefined);
+      this.jobWorkers.set(q?.workers ?? 0);
+    },
   });
 
   /** The job queue, read when /metrics is collected. */

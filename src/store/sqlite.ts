@@ -127,7 +127,11 @@ export class SqliteStore implements Store {
   private readonly lock: Database.Database | undefined;
   private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(file: string) {
+  /**
+   * @param o.joining a second connection of a process that already holds DATA_DIR (a job thread; the
+   * main thread holds the claim for the whole process), so it does not claim it again.
+   */
+  constructor(file: string, o: { joining?: boolean } = {}) {
     if (file === ':memory:') {
       this.db = openDatabase(file);
       return;
@@ -139,11 +143,11 @@ export class SqliteStore implements Store {
     } catch (e) {
       throw openFailure(dataDir, abs, e);
     }
-    this.lock = claimDatabase(abs, dataDir);
+    this.lock = o.joining ? undefined : claimDatabase(abs, dataDir);
     try {
       this.db = openDatabase(abs);
     } catch (e) {
-      this.lock.close();
+      this.lock?.close();
       // A schema from a newer bot has its own message; SQLite's errors (and better-sqlite3's TypeErrors
       // about the file) get the file and what to do.
       throw e instanceof Database.SqliteError || e instanceof TypeError ? openFailure(dataDir, abs, e) : e;
