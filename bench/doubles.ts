@@ -11,14 +11,17 @@ export type ToDoubles = { type: 'slowWeChat'; ms: number } | { type: 'close' };
 /** What this process tells the benchmark. */
 export type FromDoubles =
   | { type: 'ready'; simUrl: string; appid: string; secret: string; apiUrl: string; slackUrl: string }
+  | { type: 'posted'; channel: string }
   | { type: 'uploaded'; channel: string };
 
 async function main(): Promise<void> {
   const send = (m: FromDoubles) => process.send?.(m);
   const sim = await startSimulator();
   const slack = await startSlackDouble({ keepUploadBytes: false, memberEverywhere: true });
+  // Each report goes to a channel of its own: what reached a channel is what that report delivered.
   slack.onCall((c) => {
-    if (c.method === 'files.completeUploadExternal') send({ type: 'uploaded', channel: String(c.args.channel_id) });
+    if (c.method === 'chat.postMessage') send({ type: 'posted', channel: String(c.args.channel) });
+    else if (c.method === 'files.completeUploadExternal') send({ type: 'uploaded', channel: String(c.args.channel_id) });
   });
   process.on('message', (m: ToDoubles) => {
     if (m.type === 'slowWeChat') {

@@ -94,7 +94,10 @@ const schema = z
       need('WECHAT_SECRET', 'is required when WECHAT_APPID is set (or set WECHAT_TOKEN_MODE=external)');
     }
     if (c.WXA_ROLE !== 'all' && !c.REDIS_URL) {
-      need('WXA_ROLE', `=${c.WXA_ROLE} needs REDIS_URL: web and worker processes share their job queue on Redis (or leave WXA_ROLE unset)`);
+      need(
+        'WXA_ROLE',
+        `(${c.WXA_ROLE}) needs REDIS_URL: web and worker processes share their job queue on Redis (or leave WXA_ROLE unset)`,
+      );
     }
     if (!c.WECHAT_APPID && c.WECHAT_SECRET) need('WECHAT_APPID', 'is required when WECHAT_SECRET is set');
     if (c.WECHAT_TOKEN_MODE === 'external' && !c.WECHAT_TOKEN_URL) need('WECHAT_TOKEN_URL', 'is required when WECHAT_TOKEN_MODE=external');

@@ -22,8 +22,10 @@ export interface ReportJob {
   threadTs?: string;
   /** Where the asker is told privately (still working, failures); Slack's, from the signed request. */
   responseUrl?: string;
-  /** What asked: the command (for metrics and the audit line), or 'button'. */
+  /** What asked: the command (for metrics), 'button' or 'home'. */
   origin: string;
+  /** The audit line's "what": the command and its text (cut to 200 characters), or the button clicked. */
+  what: string;
   /** When the receiver got Slack's request (epoch ms): the end-to-end time and "still working" count from it. */
   receivedAt: number;
 }

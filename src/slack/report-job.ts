@@ -115,7 +115,7 @@ export async function runReportJob(job: ReportJob, d: ReportJobDeps): Promise<Jo
       audit: {
         who: job.user,
         where: job.channel,
-        what: `${job.origin} ${job.request.kind}`,
+        what: job.what,
         outcome,
         app: job.program,
         period: job.request.period,

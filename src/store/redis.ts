@@ -45,7 +45,9 @@ export class RedisStore implements Store {
   ) {
     registerSecret(passwordIn(url));
     this.where = maskRedisUrl(url);
-    const opts = { commandTimeout: 5000, maxRetriesPerRequest: 2, lazyConnect: false };
+    // Reconnect at least every 500 ms while Redis is away (ioredis' default backs off to 2 s): a command
+    // arriving just after Redis is back must not wait out a long backoff, or its 3 s ack is lost.
+    const opts = { commandTimeout: 5000, maxRetriesPerRequest: 2, lazyConnect: false, retryStrategy: (n: number) => Math.min(n * 50, 500) };
     this.redis = new Redis(url, opts);
     this.tx = new Redis(url, opts);
     // Errors surface on the commands that fail; without a listener ioredis would log them raw.

@@ -36,7 +36,7 @@ describe('observability', () => {
   test('/readyz: ready when the store answers and a token can be had; 503 with the reason otherwise', async () => {
     const ok = await fetch(`${h.baseUrl}/readyz`);
     expect(ok.status).toBe(200);
-    expect(await ok.json()).toEqual({ ok: true, checks: { sqlite: 'ok', 'token:default': 'ok', slack_token: 'ok' } });
+    expect(await ok.json()).toEqual({ ok: true, checks: { sqlite: 'ok', 'token:default': 'ok', slack_token: 'ok', workers: 'ok' } });
 
     // Another server rotates the token and WeChat stops answering token requests.
     h.sim.revokeTokens();

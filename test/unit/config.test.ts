@@ -48,10 +48,25 @@ describe('configuration', () => {
     [{ WECHAT_API_BASE_URL: 'nope' }, /WECHAT_API_BASE_URL/],
     [{ REPORT_CONCURRENCY: '0' }, /REPORT_CONCURRENCY must be at least 1/],
     [{ REPORT_CONCURRENCY: 'many' }, /REPORT_CONCURRENCY/],
+    [{ WXA_ROLE: 'receiver' }, /WXA_ROLE must be all, web \(receive and enqueue\) or worker/],
+    [{ WXA_ROLE: 'web' }, /WXA_ROLE \(web\) needs REDIS_URL/],
+    [{ WXA_ROLE: 'worker' }, /WXA_ROLE \(worker\) needs REDIS_URL/],
+    [{ JOB_THREADS: '-1' }, /JOB_THREADS must be 0 \(jobs on the main thread\) or more/],
+    [{ JOB_THREADS: '99' }, /JOB_THREADS must be at most 16/],
+    [{ JOB_LEASE_MS: '10' }, /JOB_LEASE_MS must be at least 1000/],
   ])('%j is refused, naming the variable', (env, msg) => {
     const text = problem({ ...BOT, ...env });
     expect(text).toMatch(msg);
     expect(text).toContain('Invalid configuration');
+  });
+
+  test('the roles: all by default; a worker needs no signing secret (it receives nothing from Slack), a web process does', () => {
+    expect(loadConfig(BOT, 'bot').WXA_ROLE).toBe('all');
+    expect(loadConfig(BOT, 'bot').JOB_THREADS).toBe(1);
+    const { SLACK_SIGNING_SECRET: _secret, ...noSecret } = BOT as Record<string, string>;
+    const redis = { REDIS_URL: 'redis://127.0.0.1:6379' };
+    expect(loadConfig({ ...noSecret, ...redis, WXA_ROLE: 'worker' }, 'bot').WXA_ROLE).toBe('worker');
+    expect(problem({ ...noSecret, ...redis, WXA_ROLE: 'web' })).toMatch(/SLACK_SIGNING_SECRET is required/);
   });
 
   test('the message never echoes a secret value', () => {

@@ -96,6 +96,7 @@ export async function handleClick({ ack, body, action, respond }: ActionArgs, de
         threadTs,
         responseUrl: (body as { response_url?: string }).response_url,
         origin: 'button',
+        what: `button ${action.action_id}`,
         receivedAt: Date.now(),
       },
       respond,

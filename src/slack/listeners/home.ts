@@ -194,6 +194,7 @@ async function postReport({ ack, body, view, client }: SubmitArgs, deps: Command
         channel: read.channel,
         user,
         origin: 'home',
+        what: `home post ${read.kind}`,
         receivedAt: Date.now(),
       });
     } catch (e) {

@@ -49,6 +49,7 @@ export async function handleReport(
     user: command.user_id,
     responseUrl: command.response_url,
     origin: name,
+    what: `${name} ${(command.text ?? '').slice(0, 200)}`,
     receivedAt: Date.now() - (performance.now() - receivedAt),
   };
   await handOver(deps, job, respond, log, lang);
