@@ -86,7 +86,7 @@ export class BullJobs implements JobQueue {
         'adding the job to Redis',
       );
     } catch (e) {
-      throw new JobQueueError(`could not queue the job on Redis: ${errorText(e)}`);
+      throw new JobQueueError('unreachable', `could not queue the job on Redis: ${errorText(e)}`);
     }
   }
 
@@ -97,7 +97,7 @@ export class BullJobs implements JobQueue {
   async run(job: Job): Promise<JobResult> {
     this.events ??= new QueueEvents(QUEUE, { connection: this.connection(), prefix: `${this.o.prefix}:bull` });
     await withTimeout(this.events.waitUntilReady(), ADD_TIMEOUT_MS, 'Redis queue events').catch((e: unknown) => {
-      throw new JobQueueError(errorText(e));
+      throw new JobQueueError('unreachable', errorText(e));
     });
     const added = await this.add(job);
     return (await added.waitUntilFinished(this.events, this.o.waitMs)) as JobResult;

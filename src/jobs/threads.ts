@@ -62,16 +62,23 @@ export class ThreadJobs implements JobQueue {
   }
 
   async run(job: Job): Promise<JobResult> {
-    if (this.closing) throw new JobQueueError('the bot is shutting down');
+    if (this.closing) throw new JobQueueError('closed', 'the bot is shutting down');
     this.running++;
     try {
       try {
         return await this.pool.run(job);
       } catch (e) {
-        if (this.closing || /queue is at limit/i.test(errorText(e))) throw new JobQueueError(errorText(e));
+        if (this.closing) throw new JobQueueError('closed', errorText(e));
+        if (/queue is at limit/i.test(errorText(e))) throw new JobQueueError('closed', `too many jobs waiting: ${errorText(e)}`);
         // The handler answers every failure itself, so a rejection is a thread that died mid-job.
         this.o.log.error({ err: errorText(e), job: job.id, type: job.type }, 'a job thread died mid-job; running the job again');
+      }
+      try {
         return await this.pool.run(job);
+      } catch (e) {
+        // Twice: the job itself kills its thread. It is not tried a third time.
+        this.o.log.error({ err: errorText(e), job: job.id, type: job.type }, 'a job thread died twice running this job; giving it up');
+        throw new JobQueueError(this.closing ? 'closed' : 'crashed', errorText(e));
       }
     } finally {
       this.running--;

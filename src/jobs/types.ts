@@ -104,7 +104,16 @@ export interface JobQueue {
   close(ms: number): Promise<void>;
 }
 
-/** Thrown when a job could not be handed to a worker (Redis down, the pool closed). */
+/**
+ * Thrown when a job could not be handed to a worker or did not come back: `closed` (the bot is
+ * stopping), `unreachable` (Redis did not take it), `crashed` (its job thread died twice running it).
+ */
 export class JobQueueError extends Error {
   override readonly name = 'JobQueueError';
+  constructor(
+    readonly reason: 'closed' | 'unreachable' | 'crashed',
+    message: string,
+  ) {
+    super(message);
+  }
 }

@@ -1,3 +1,6 @@
+import { JobQueueError } from '../../src/jobs/types';
+import { userMessage } from '../../src/slack/errors';
+import { handOverFailure } from '../../src/slack/listeners/report';
 import { errorFromErrcode, WeChatError } from '../../src/wechat/errors';
 
 describe('errcode mapping', () => {
@@ -34,5 +37,17 @@ describe('errcode mapping', () => {
     const e = errorFromErrcode(99999, 'bad request for /x?access_token=ABCDEF123456&secret=zzz', 'x');
     expect(e.message).not.toContain('ABCDEF123456');
     expect(e.message).not.toContain('zzz');
+  });
+});
+
+describe('a job that could not be handed to a worker, in words', () => {
+  test.each([
+    ['closed', /restarted before your report was ready/],
+    ['unreachable', /storage is unavailable right now/],
+    ['crashed', /req-9/],
+  ] as const)('%s', (reason, words) => {
+    const text = userMessage(handOverFailure(new JobQueueError(reason, 'redis://:hunter2@x details')), 'req-9', 'en');
+    expect(text).toMatch(words);
+    expect(text).not.toContain('hunter2');
   });
 });

@@ -7,7 +7,8 @@ import { latestComplete } from '../../calendar/period';
 import type { ReportRequest } from '../../reports/model';
 import { errorText } from '../../util/error-text';
 import { accessRefusal } from '../access';
-import { StorageUnavailableError, userMessage } from '../errors';
+import { userMessage } from '../errors';
+import { handOverFailure } from './report';
 import {
   deniedHomeView,
   HEADLINE_KEYS,
@@ -201,7 +202,7 @@ async function postReport({ ack, body, view, client }: SubmitArgs, deps: Command
       log.warn({ err: errorText(e) }, 'home report could not be handed to a worker');
       // Said in the channel: in its language (English if the store cannot say).
       const lang = deps.settings ? await deps.settings.language(read.channel).catch((): Language => 'en') : viewLanguage(deps);
-      const told = new StorageUnavailableError(errorText(e));
+      const told = handOverFailure(e);
       await client.chat.postEphemeral({ channel: read.channel, user, text: userMessage(told, requestId, lang) }).catch(() => undefined);
     }
   })();

@@ -3,7 +3,8 @@ import { translator } from '../../i18n';
 import { reportTitle } from '../../reports/model';
 import type { ReportRequest } from '../../reports/model';
 import type { Language } from '../../i18n';
-import type { ReportJob } from '../../jobs/types';
+import { JobQueueError, type ReportJob } from '../../jobs/types';
+import { QueueClosedError } from '../../reports/queue';
 import type { Logger } from '../../log';
 import { noteText } from '../text';
 import { StorageUnavailableError, userMessage } from '../errors';
@@ -64,10 +65,18 @@ export function handOver(deps: CommandDeps, job: ReportJob, respond: CommandArgs
     deps.jobs.submit(job).catch(async (e: unknown) => {
       log.error({ err: errorText(e), job: job.id }, 'could not hand the report to a worker');
       deps.metrics.commands.inc({ command: job.origin, outcome: 'failed' });
-      const told = new StorageUnavailableError(errorText(e));
+      const told = handOverFailure(e);
       await respond({ ...ephemeral(userMessage(told, job.requestId, lang)), replace_original: false } as RespondArguments).catch(
         () => undefined,
       );
     }),
   );
+}
+
+/** What the asker is told when a job could not be handed over: the bot stopping, our storage (Redis), or a fault of ours. */
+export function handOverFailure(e: unknown): unknown {
+  if (!(e instanceof JobQueueError)) return e;
+  if (e.reason === 'closed') return new QueueClosedError();
+  if (e.reason === 'unreachable') return new StorageUnavailableError(e.message);
+  return e; // crashed: the generic error, with the request id to look it up
 }
