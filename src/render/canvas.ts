@@ -1,5 +1,5 @@
 import { Canvas, createCanvas, type PngConfig } from 'canvas';
-import { ChartJSNodeCanvas, type MimeType } from 'chartjs-node-canvas';
+import { ChartJSNodeCanvas } from 'chartjs-node-canvas';
 import type { ChartConfiguration, ChartItem } from 'chart.js';
 import { findCjkFont } from './fonts';
 
@@ -92,25 +92,17 @@ export function encodePng(canvas: Canvas): Buffer {
 }
 
 /**
- * PNG of one CHART_WIDTH x CHART_HEIGHT Chart.js chart. chartjs-node-canvas passes no PNG options to
- * canvas, so a one-chart plugin encodes the finished drawing itself, before the library takes the
- * (discarded, uncompressed) raw copy and destroys the chart.
+ * PNG of one CHART_WIDTH x CHART_HEIGHT Chart.js chart, encoded with our PNG options. The library's
+ * own renderToBuffer* pass no PNG options, and 'raw' would copy 5 MB of pixels per chart for nothing;
+ * its renderChart (the drawing, without the copy) is private in its types only.
  */
 export function renderConfig(config: ChartConfiguration): Buffer {
-  let png: Buffer | undefined;
-  let failed: unknown;
-  const encode = (canvas: Canvas) => {
-    try {
-      png = encodePng(canvas);
-    } catch (e) {
-      failed = e; // thrown below, once the library has destroyed the chart
-    }
-  };
-  config.plugins = [...(config.plugins ?? []), { id: 'wxa-encode-png', afterRender: (chart) => encode(chart.canvas as unknown as Canvas) }];
-  // 'raw' (an uncompressed 5 MB copy, ~1 ms, garbage at once) is documented by chartjs-node-canvas
-  // but missing from its MimeType.
-  chartRenderer().renderToBufferSync(config, 'raw' as MimeType);
-  if (failed !== undefined) throw failed;
-  if (!png) throw new Error('the chart was not drawn');
-  return png;
+  const library = chartRenderer() as unknown as { renderChart(c: ChartConfiguration): { canvas: unknown; destroy(): void } };
+  const chart = library.renderChart(config);
+  try {
+    if (!chart.canvas) throw new Error('the chart was not drawn');
+    return encodePng(chart.canvas as Canvas);
+  } finally {
+    chart.destroy();
+  }
 }
