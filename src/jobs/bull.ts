@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type Job as BullJob, Queue, QueueEvents, Worker } from 'bullmq';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
+import { RedisConnections } from '../util/redis-connections';
 import type { Logger } from '../log';
 import { settlesWithin, withTimeout } from '../util/deadline';
 import { errorText } from '../util/error-text';
@@ -39,19 +40,16 @@ export class BullJobs implements JobQueue {
   private readonly queue: Queue<Job, JobResult>;
   private worker: Worker<Job, JobResult> | undefined;
   private events: QueueEvents | undefined;
-  private readonly connections: Redis[] = [];
+  private readonly redisConnections: RedisConnections;
 
   constructor(private readonly o: BullJobsOptions) {
+    this.redisConnections = new RedisConnections(o.redisUrl);
     this.queue = new Queue<Job, JobResult>(QUEUE, { connection: this.connection(), prefix: `${o.prefix}:bull` });
     this.queue.on('error', (e: Error) => o.log.warn({ err: e.message }, 'BullMQ job queue error'));
   }
 
   private connection(): Redis {
-    // BullMQ needs maxRetriesPerRequest: null on its blocking connections.
-    const c = new Redis(this.o.redisUrl, { maxRetriesPerRequest: null });
-    c.on('error', () => {});
-    this.connections.push(c);
-    return c;
+    return this.redisConnections.connection();
   }
 
   /** Starts taking jobs when this process is a worker. */
@@ -117,8 +115,6 @@ export class BullJobs implements JobQueue {
     }
     await settlesWithin(this.o.local?.close(1_000), 12_000);
     await settlesWithin(Promise.allSettled([this.queue.close(), this.events?.close()]), 2_000);
-    if (!(await settlesWithin(Promise.allSettled(this.connections.map((c) => c.quit())), 1_000))) {
-      for (const c of this.connections) c.disconnect();
-    }
+    await this.redisConnections.close();
   }
 }

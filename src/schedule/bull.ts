@@ -1,5 +1,6 @@
 import { Queue, Worker, type Job } from 'bullmq';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
+import { RedisConnections } from '../util/redis-connections';
 import type { Logger } from '../log';
 import type { Schedule, Store } from '../store/types';
 import { catchUp, runDue } from './recover';
@@ -24,9 +25,9 @@ export class BullScheduler implements Scheduler {
   readonly mode = 'bullmq';
   private readonly queue: Queue<FireData>;
   private worker: Worker<FireData> | undefined;
-  private readonly connections: Redis[] = [];
   private readonly inFlight = new InFlight();
   private poller: NodeJS.Timeout | undefined;
+  private readonly redisConnections: RedisConnections;
 
   constructor(
     private readonly o: {
@@ -39,17 +40,14 @@ export class BullScheduler implements Scheduler {
       consume?: boolean;
     },
   ) {
+    this.redisConnections = new RedisConnections(o.redisUrl);
     this.queue = new Queue<FireData>(QUEUE, { connection: this.connection(), prefix: `${o.prefix}:bull` });
     // Without a listener BullMQ prints connection errors raw to the console (not our JSON log).
     this.queue.on('error', (e: Error) => o.log.warn({ err: e.message }, 'BullMQ queue error'));
   }
 
   private connection(): Redis {
-    // BullMQ needs maxRetriesPerRequest: null on its blocking connections.
-    const c = new Redis(this.o.redisUrl, { maxRetriesPerRequest: null });
-    c.on('error', () => {});
-    this.connections.push(c);
-    return c;
+    return this.redisConnections.connection();
   }
 
   private track(p: Promise<unknown>): void {
@@ -101,9 +99,7 @@ export class BullScheduler implements Scheduler {
       await this.inFlight.settle(graceMs);
     }
     await settlesWithin(this.queue.close(), 2_000);
-    if (!(await settlesWithin(Promise.allSettled(this.connections.map((c) => c.quit())), 1_000))) {
-      for (const c of this.connections) c.disconnect();
-    }
+    await this.redisConnections.close();
   }
 
   async added(s: Schedule): Promise<void> {
