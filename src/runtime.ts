@@ -97,6 +97,7 @@ function jobThreadFile(): string {
 
 /** A job's result of the kind asked for (a worker answering another kind is a bug, said plainly). */
 function expect<T extends JobResult['type']>(r: JobResult, type: T): Extract<JobResult, { type: T }> {
+  if (r.type === 'failed') throw new Error(`the ${type} job failed in its worker: ${r.error}`);
   if (r.type !== type) throw new Error(`a worker answered a ${type} job with a ${r.type} result`);
   return r as Extract<JobResult, { type: T }>;
 }
@@ -151,7 +152,14 @@ export async function startRuntime(config: Config, logger: Logger, opts: Runtime
       // Keep canvas's native library loaded here too: if only worker threads load it, it is unloaded
       // when they exit and the process segfaults on shutdown.
       require('canvas');
-      const init: WorkerInit = { config, env: { ...env }, owner, stillWorkingMs: opts.stillWorkingMs };
+      // WeChat's per-minute quota is kept by each thread's clients: each gets its share of the process's.
+      const share = Math.max(1, Math.floor(config.WECHAT_CALLS_PER_MINUTE / config.JOB_THREADS));
+      const init: WorkerInit = {
+        config: { ...config, WECHAT_CALLS_PER_MINUTE: share },
+        env: { ...env },
+        owner,
+        stillWorkingMs: opts.stillWorkingMs,
+      };
       const threads = new ThreadJobs({
         file: jobThreadFile(),
         threads: config.JOB_THREADS,

@@ -66,16 +66,18 @@ export class ThreadJobs implements JobQueue {
     this.running++;
     try {
       try {
-        return await this.pool.run(job);
+        return failedAsError(await this.pool.run(job));
       } catch (e) {
+        if (e instanceof JobQueueError) throw e;
         if (this.closing) throw new JobQueueError('closed', errorText(e));
-        if (/queue is at limit/i.test(errorText(e))) throw new JobQueueError('closed', `too many jobs waiting: ${errorText(e)}`);
+        if (/queue is at limit/i.test(errorText(e))) throw new JobQueueError('busy', `too many jobs waiting: ${errorText(e)}`);
         // The handler answers every failure itself, so a rejection is a thread that died mid-job.
         this.o.log.error({ err: errorText(e), job: job.id, type: job.type }, 'a job thread died mid-job; running the job again');
       }
       try {
-        return await this.pool.run(job);
+        return failedAsError(await this.pool.run(job));
       } catch (e) {
+        if (e instanceof JobQueueError) throw e;
         // Twice: the job itself kills its thread. It is not tried a third time.
         this.o.log.error({ err: errorText(e), job: job.id, type: job.type }, 'a job thread died twice running this job; giving it up');
         throw new JobQueueError(this.closing ? 'closed' : 'crashed', errorText(e));
@@ -128,17 +130,29 @@ export class ThreadJobs implements JobQueue {
     });
   }
 
-  /** Waits up to `ms` for running jobs, has each thread release its store and render pool, then ends the threads. */
+  /**
+   * Within `ms` in all: waits for running jobs, has each thread release its store and render pool
+   * (only once idle: never under a running job), then ends the threads.
+   */
   async close(ms: number): Promise<void> {
     this.closing = true;
-    const started = Date.now();
+    const deadline = Date.now() + ms;
     const idle = new Promise<void>((resolve) => {
       const check = () => (this.running === 0 ? resolve() : setTimeout(check, 50).unref());
       check();
     });
-    if (!(await settlesWithin(idle, ms))) this.o.log.warn({ running: this.running }, 'shutdown: job threads still busy; ending them');
-    await this.ask('close', Math.max(1_000, Math.min(10_000, ms - (Date.now() - started))));
-    await settlesWithin(this.pool.destroy(), 5_000);
+    if (await settlesWithin(idle, Math.max(0, deadline - Date.now() - 1_000))) {
+      await this.ask('close', Math.max(100, Math.min(5_000, deadline - Date.now() - 300)));
+    } else {
+      this.o.log.warn({ running: this.running }, 'shutdown: job threads still busy; ending them');
+    }
+    await settlesWithin(this.pool.destroy(), Math.max(100, deadline - Date.now()));
     this.control.close();
   }
+}
+
+/** A handler that threw answers `failed` (the thread lives on): the caller gets it as an error, not retried. */
+function failedAsError(r: JobResult): JobResult {
+  if (r.type === 'failed') throw new JobQueueError('failed', r.error);
+  return r;
 }

@@ -74,7 +74,9 @@ export type JobResult =
   | { type: 'alert'; outcome: AlertOutcome }
   | { type: 'alert_close' }
   /** `report` absent: it could not be made (`error` says why, for the log). */
-  | { type: 'model'; report?: Report; error?: string };
+  | { type: 'model'; report?: Report; error?: string }
+  /** The handler threw (a store outage under a scheduled run, a malformed job): said, not a thread's death. */
+  | { type: 'failed'; error: string };
 
 /** Runs one job where the work happens (a worker thread, a worker process, or inline). Never rejects for the job's own failures. */
 export type JobHandler = (job: Job) => Promise<JobResult>;
@@ -106,12 +108,13 @@ export interface JobQueue {
 
 /**
  * Thrown when a job could not be handed to a worker or did not come back: `closed` (the bot is
- * stopping), `unreachable` (Redis did not take it), `crashed` (its job thread died twice running it).
+ * stopping), `busy` (too many jobs waiting), `unreachable` (Redis did not confirm it: it may still
+ * run), `crashed` (its job thread died twice running it), `failed` (the worker's handler threw).
  */
 export class JobQueueError extends Error {
   override readonly name = 'JobQueueError';
   constructor(
-    readonly reason: 'closed' | 'unreachable' | 'crashed',
+    readonly reason: 'closed' | 'busy' | 'unreachable' | 'crashed' | 'failed',
     message: string,
   ) {
     super(message);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import type { SlackBlock } from './messages/kit';
 import type { ProducedReport } from '../reports/service';
@@ -108,6 +109,36 @@ export async function deliverReport(
   return deliverPost(client, channel, post, onError, o);
 }
 
+/** The metadata event type our posts carry: a delivery's tag, to find a message posted but not recorded. */
+const TAG_EVENT = 'wxa_delivery';
+/** How far before the recorded moment the search starts (clocks of Slack and of our workers differ). */
+const TAG_SEARCH_SLACK_MS = 120_000;
+
+/**
+ * The ts of the message carrying `posting.tag`, posted since `posting.at` (in the thread, if any);
+ * undefined when there is none, or when Slack cannot say (then the message is posted, as before).
+ */
+async function findTagged(
+  client: WebClient,
+  channel: string,
+  posting: NonNullable<DeliveredParts['posting']>,
+  threadTs: string | undefined,
+  onError?: SlackErrorHook,
+): Promise<string | undefined> {
+  const oldest = String(Math.max(0, posting.at - TAG_SEARCH_SLACK_MS) / 1000);
+  const ours = (m: { ts?: string; metadata?: { event_type?: string; event_payload?: unknown } }) =>
+    m.metadata?.event_type === TAG_EVENT && (m.metadata.event_payload as { tag?: unknown } | undefined)?.tag === posting.tag;
+  try {
+    const page = threadTs
+      ? await client.conversations.replies({ channel, ts: threadTs, oldest, include_all_metadata: true, limit: 200 })
+      : await client.conversations.history({ channel, oldest, include_all_metadata: true, limit: 200 });
+    return (page.messages ?? []).find(ours)?.ts;
+  } catch (e) {
+    onError?.(threadTs ? 'conversations.replies' : 'conversations.history', slackErrorCode(e) ?? 'request_failed');
+    return undefined;
+  }
+}
+
 /** The message, then its chart, each once (see deliverReport): reports and alerts alike. */
 export async function deliverPost(
   client: WebClient,
@@ -117,15 +148,25 @@ export async function deliverPost(
   o: Pick<DeliverOptions, 'done' | 'onPart' | 'threadTs'> = {},
 ): Promise<Delivered> {
   let ts = o.done?.ts;
+  const earlier = o.done?.posting;
+  if (ts === undefined && earlier) {
+    // An earlier attempt was posting when it stopped: its message may be in Slack without a record.
+    ts = await findTagged(client, channel, earlier, o.threadTs, onError);
+    if (ts !== undefined) await o.onPart?.({ ts });
+  }
   if (ts === undefined) {
     const { text, blocks } = post.message();
     const thread = o.threadTs ? { thread_ts: o.threadTs } : {};
+    const posting = { at: Date.now(), tag: randomUUID() };
+    // Recorded first (by resumable callers): a takeover then knows to look for this message.
+    if (o.onPart) await o.onPart({ posting });
+    const metadata = { event_type: TAG_EVENT, event_payload: { tag: posting.tag } };
     const posted = await asMember(
       client,
       channel,
       counted(
         'chat.postMessage',
-        () => client.chat.postMessage({ channel, text, blocks, unfurl_links: false, unfurl_media: false, ...thread }),
+        () => client.chat.postMessage({ channel, text, blocks, unfurl_links: false, unfurl_media: false, metadata, ...thread }),
         onError,
       ),
     );

@@ -92,6 +92,11 @@ export function isSlackRateLimited(e: unknown): boolean {
   return code === 'slack_webapi_request_error' && original instanceof Error && original.message.startsWith('A rate limit was exceeded');
 }
 
+/** Too many jobs are waiting for a worker: this one was refused, nothing was done. */
+export class BusyError extends Error {
+  override readonly name = 'BusyError';
+}
+
 /** Words for the person who asked: what went wrong, whose side, what to do. Never a secret. */
 export function userMessage(e: unknown, requestId: string, lang: Language = 'en'): string {
   const t = translator(lang);
@@ -103,6 +108,7 @@ export function userMessage(e: unknown, requestId: string, lang: Language = 'en'
   if (e instanceof QueueClosedError) return redact(warn(lang === 'en' ? e.message : t('error.queueClosed')));
   if (e instanceof ProgramUnavailableError) return warn(programProblem(e.problem, lang));
   if (e instanceof JobTimeoutError) return t('error.timeout', { seconds: Math.round(e.ms / 1000) });
+  if (e instanceof BusyError) return t('error.busy');
   if (e instanceof StorageUnavailableError) {
     const done = e.maybeChanged ? t('error.storage.maybeChanged') : t('error.storage.nothingDone');
     return t('error.storage', { done, ref: requestId });

@@ -52,6 +52,12 @@ export interface RunRecord {
 export interface DeliveredParts {
   ts?: string;
   fileIds?: string[];
+  /**
+   * Recorded just before the message is posted: when, and the tag the message carries (Slack message
+   * metadata). A takeover that finds this without a ts looks for the tagged message before posting,
+   * so a worker that died between Slack's answer and recording it does not get the message posted twice.
+   */
+  posting?: { at: number; tag: string };
 }
 
 export type RunPatch = Partial<Pick<RunRecord, 'state' | 'leaseUntil' | 'nextAttemptAt' | 'detail' | 'delivered'>>;

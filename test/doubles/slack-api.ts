@@ -29,6 +29,9 @@ export class SlackDouble {
   readonly calls: RecordedCall[] = [];
   readonly uploads: Upload[] = [];
   readonly responses: { id: string; body: Record<string, unknown> }[] = [];
+  /** Every message posted (chat.postMessage), as conversations.history and .replies give them back. */
+  readonly messages: { channel: string; ts: string; thread_ts?: string; text: unknown; metadata?: unknown; bot_id: string }[] = [];
+  private lastTs = 0;
   /** Channels the bot is a member of. Public channels start with C; the bot may join them. */
   readonly members = new Set<string>();
   /** Channels Slack says do not exist (deleted, or never visible to the bot). */
@@ -184,9 +187,26 @@ export class SlackDouble {
           user_id: 'UBOT',
           bot_id: 'BBOT',
         };
-      case 'chat.postMessage':
+      case 'chat.postMessage': {
         if (!this.isMember(channel)) return { ok: false, error: 'not_in_channel' };
-        return { ok: true, channel, ts: `${Date.now() / 1000}`, message: { text: a.text } };
+        // A ts is unique in its channel, as Slack's are (two posts in one millisecond get different ones).
+        this.lastTs = Math.max(this.lastTs + 1, Date.now() * 1000);
+        const ts = `${Math.floor(this.lastTs / 1e6)}.${String(this.lastTs % 1e6).padStart(6, '0')}`;
+        const thread = a.thread_ts ? { thread_ts: String(a.thread_ts) } : {};
+        this.messages.push({ channel, ts, ...thread, text: a.text, metadata: a.metadata, bot_id: 'BBOT' });
+        return { ok: true, channel, ts, message: { text: a.text } };
+      }
+      case 'conversations.history':
+      case 'conversations.replies': {
+        if (!this.isMember(channel)) return { ok: false, error: 'not_in_channel' };
+        const oldest = Number(a.oldest ?? 0);
+        const inThread = (m: { ts: string; thread_ts?: string }) => m.ts === String(a.ts) || m.thread_ts === String(a.ts);
+        const found = this.messages
+          .filter((m) => m.channel === channel && Number(m.ts) >= oldest)
+          .filter((m) => (method === 'conversations.replies' ? inThread(m) : m.thread_ts === undefined))
+          .map(({ channel: _c, metadata, ...m }) => ({ type: 'message', ...m, ...(a.include_all_metadata ? { metadata } : {}) }));
+        return { ok: true, messages: method === 'conversations.history' ? found.reverse() : found, has_more: false };
+      }
       case 'chat.postEphemeral':
         if (!this.isMember(channel)) return { ok: false, error: 'not_in_channel' };
         return { ok: true, message_ts: `${Date.now() / 1000}` };

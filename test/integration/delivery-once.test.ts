@@ -330,6 +330,7 @@ describe('a bot killed between the summary and the chart', () => {
     await second.proc.waitForOutput(/"msg":"scheduled run posted"/);
     expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
     expect(slack.callsTo('files.completeUploadExternal')[0].args.channel_id).toBe('C0REPORTS');
-    expect(second.proc.output()).toMatch(/"resumed":\{"ts":"[0-9.]+"\}/);
+    // What the first process recorded: the summary's ts (after the tag it was posted with), no chart.
+    expect(second.proc.output()).toMatch(/"resumed":\{"posting":\{"at":\d+,"tag":"[0-9a-f-]{36}"\},"ts":"[0-9.]+"\}/);
   });
 });

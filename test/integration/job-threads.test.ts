@@ -123,4 +123,22 @@ describe('embedded mode: report jobs in a job thread', () => {
     await h.slack.waitFor(() => h!.slack.callsTo('files.completeUploadExternal').length === 2);
     expect(h.slack.callsTo('chat.postMessage')).toHaveLength(2);
   });
+
+  test('a job thread that dies while Slack is taking its message: the job run again finds the tagged message, nothing posted twice', async () => {
+    h = await start();
+    await h.command('/retain', 'weekly 2017-03-06');
+    await h.slack.waitFor(() => h!.slack.callsTo('files.completeUploadExternal').length === 1);
+    // The thread dies after its chat.postMessage reached Slack and before the answer came back; Slack
+    // then keeps the message (the gate returns once the thread is gone).
+    h.slack.gate('chat.postMessage', async () => {
+      h?.slack.gate('chat.postMessage', undefined);
+      const [thread] = threads(h as Harness).threads;
+      await thread.terminate();
+    });
+    await h.command('/retain', 'weekly 2017-03-13');
+    await h.slack.waitFor(() => h!.slack.callsTo('files.completeUploadExternal').length === 2);
+    expect(h.slack.messages).toHaveLength(2);
+    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(2);
+    expect(h.slack.callsTo('conversations.history')).toHaveLength(1);
+  });
 });

@@ -30,6 +30,21 @@ const lines = (b: Bot, msg: string) =>
     .split('\n')
     .filter((l) => l.includes(`"msg":"${msg}"`)).length;
 
+/** The job ids on a process's log lines with this msg (every report job's lines carry its id). */
+const jobsLogged = (b: Bot, msg: string) =>
+  b.proc
+    .output()
+    .split('\n')
+    .filter((l) => l.includes(`"msg":"${msg}"`))
+    .map((l) => {
+      try {
+        return (JSON.parse(l) as { job?: string }).job;
+      } catch {
+        return undefined; // a line cut short by SIGKILL
+      }
+    })
+    .filter((j): j is string => typeof j === 'string');
+
 /** Polls `fn` until it holds (a condition, not a fixed sleep); rejects with `what` at the deadline. */
 async function until(fn: () => Promise<boolean> | boolean, what: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -53,7 +68,7 @@ describeRedis('WXA_ROLE=web and WXA_ROLE=worker processes on Redis', () => {
   let prefix: string;
   let bots: Bot[] = [];
 
-  async function start(role: Bot['role'], env: Record<string, string> = {}): Promise<Bot> {
+  async function start(role: Bot['role']): Promise<Bot> {
     const port = await freePort();
     const proc = startBotProcess({
       ...botEnv(sim, slack, port),
@@ -63,7 +78,6 @@ describeRedis('WXA_ROLE=web and WXA_ROLE=worker processes on Redis', () => {
       REDIS_PREFIX: prefix,
       JOB_LEASE_MS: '2000',
       SCHEDULER_LEASE_MS: '3000',
-      ...env,
     });
     const bot = { role, proc, url: `http://127.0.0.1:${port}` };
     bots.push(bot);
@@ -103,14 +117,14 @@ describeRedis('WXA_ROLE=web and WXA_ROLE=worker processes on Redis', () => {
   /** The posts of this week's report, by their header block ("Weekly retention · 2017-03-06 – 2017-03-12"). */
   const postsOfWeek = (monday: string) =>
     posts().filter((c) =>
-      (c.args.blocks as { type: string; text?: { text?: string } }[]).some(
+      ((c.args.blocks ?? []) as { type: string; text?: { text?: string } }[]).some(
         (b) => b.type === 'header' && b.text?.text === `Weekly retention · ${weekRange(monday)}`,
       ),
     );
   /** The completed uploads of this week's chart, by the file's title. */
   const uploadsOfWeek = (monday: string) =>
     uploads().filter((c) =>
-      (c.args.files as { title?: string }[]).some((f) => String(f.title).startsWith(`Weekly retention · ${weekRange(monday)}`)),
+      ((c.args.files ?? []) as { title?: string }[]).some((f) => String(f.title).startsWith(`Weekly retention · ${weekRange(monday)}`)),
     );
   const kill = async (b: Bot) => {
     b.proc.child.kill('SIGKILL');
@@ -238,6 +252,10 @@ describeRedis('WXA_ROLE=web and WXA_ROLE=worker processes on Redis', () => {
 
   test('a worker killed (SIGKILL) mid-job: another worker takes the job over and finishes it without posting the message again', async () => {
     const web = await start('web');
+    // Nobody to run its jobs yet: the web process is not ready, and says why.
+    const alone = await get(`${web.url}/readyz`);
+    expect(alone.status).toBe(503);
+    expect(alone.text).toContain('no worker is taking jobs');
     const first = await start('worker');
     await workersSeen(web, 1);
     // Hold the chart's upload: the message is in the channel (and recorded) when the worker dies.
@@ -266,9 +284,41 @@ describeRedis('WXA_ROLE=web and WXA_ROLE=worker processes on Redis', () => {
     expect(uploadsOfWeek('2017-03-06')).toHaveLength(1);
     // The upload was the second worker's: it asked for an upload URL again (the first's is lost with it).
     expect(slack.callsTo('files.getUploadURLExternal')).toHaveLength(2);
-    expect(lines(second, 'report delivered')).toBe(1);
     expect(lines(first, 'report delivered')).toBe(0);
+    // The very job the first worker was cut off in, finished by the second.
+    const [cut] = jobsLogged(first, 'report produced');
+    expect(cut).toBeDefined();
+    expect(jobsLogged(second, 'report delivered')).toEqual([cut]);
     process.stdout.write(`[roles-redis] takeover after SIGKILL: chart uploaded ${tookOverMs} ms after the kill\n`);
+  }, 90_000);
+
+  test('a worker killed while Slack is taking its message (answered, not yet recorded): the takeover finds the tagged message and does not post it again', async () => {
+    const web = await start('web');
+    const first = await start('worker');
+    await workersSeen(web, 1);
+    // Hold chat.postMessage: the worker has recorded that it is posting (with the message's tag), Slack has the call.
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    let arrived: () => void = () => {};
+    const posting = new Promise<void>((r) => (arrived = r));
+    slack.gate('chat.postMessage', async () => {
+      arrived();
+      await held;
+    });
+    await command(web, '/retain', 'weekly 2017-03-06');
+    await posting;
+    const second = await start('worker');
+    await kill(first);
+    // Slack now takes the message: it is in the channel, but its worker is gone and never recorded its ts.
+    slack.gate('chat.postMessage', undefined);
+    release();
+    await slack.waitFor(() => uploads().length === 1, 30_000);
+    await queueSettled(web);
+    expect(slack.messages.filter((m) => m.channel === 'C0REPORTS')).toHaveLength(1);
+    expect(posts()).toHaveLength(1);
+    expect(slack.callsTo('conversations.history').length).toBeGreaterThanOrEqual(1);
+    expect(uploadsOfWeek('2017-03-06')).toHaveLength(1);
+    expect(lines(second, 'report delivered')).toBe(1);
   }, 90_000);
 
   test('a steady stream of 20 commands while a worker is SIGKILLed mid-stream: every week posted once, every chart uploaded once', async () => {
@@ -281,15 +331,17 @@ describeRedis('WXA_ROLE=web and WXA_ROLE=worker processes on Redis', () => {
     const killer = slack
       .waitFor(() => posts().length >= 5, 60_000)
       .then(async () => {
-        // The worker that has been making reports.
-        killed = workers.find((w) => lines(w, 'report produced') > 0) ?? workers[0];
+        // Killed wherever it is: mid-fetch, mid-post (Slack may have the message, its record not yet: the
+        // takeover finds it by its tag) or mid-upload. The worker with the most reports in hand goes.
+        const inHand = (w: Bot) => lines(w, 'report produced') - lines(w, 'report delivered');
+        killed = workers.reduce((a, b) => (inHand(b) > inHand(a) ? b : a));
         postsAtKill = posts().length;
         await kill(killed);
       });
+    void killer.catch(() => undefined); // awaited below; its failure is reported there
     // A steady stream: at most 4 commands ahead of what is posted, so sending goes on past the kill.
-    for (const w of weeks) {
-      const sent = weeks.indexOf(w);
-      await slack.waitFor(() => posts().length >= sent - 4, 60_000);
+    for (const [i, w] of weeks.entries()) {
+      await slack.waitFor(() => posts().length >= i - 4, 60_000);
       const ack = await command(web, '/retain', `weekly ${w}`);
       expect(ack.status).toBe(200);
     }
@@ -300,11 +352,15 @@ describeRedis('WXA_ROLE=web and WXA_ROLE=worker processes on Redis', () => {
     expect(postsAtKill).toBeLessThan(weeks.length);
     const counted = weeks.map((w) => [w, postsOfWeek(w).length, uploadsOfWeek(w).length]);
     expect(counted).toEqual(weeks.map((w) => [w, 1, 1]));
-    expect(posts()).toHaveLength(weeks.length);
+    expect(slack.messages.filter((m) => m.channel === 'C0REPORTS')).toHaveLength(weeks.length);
     expect(uploads()).toHaveLength(weeks.length);
-    // The survivor finished what was left.
+    // The survivor took over every job the killed worker had in hand.
     const survivor = workers.find((w) => w !== killed)!;
-    expect(lines(survivor, 'report delivered')).toBeGreaterThan(0);
+    const finished = jobsLogged(killed!, 'report delivered');
+    const cut = jobsLogged(killed!, 'report produced').filter((j) => !finished.includes(j));
+    const resumed = jobsLogged(survivor, 'report delivered');
+    const alreadyDone = jobsLogged(survivor, 'job already finished by another worker');
+    for (const j of cut) expect([j, resumed.includes(j) || alreadyDone.includes(j)]).toEqual([j, true]);
     expect(lines(web, 'report produced')).toBe(0);
     process.stdout.write(`[roles-redis] 20-week stream with a SIGKILL after ${postsAtKill} posts: ${elapsed} ms\n`);
   }, 120_000);

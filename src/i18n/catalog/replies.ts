@@ -58,6 +58,7 @@ export const en = {
   'error.unknown':
     ":warning: Something went wrong while preparing the report. Try again in a minute; if it keeps failing, give the bot's admin this reference: `{{ref}}`.",
   'error.queueClosed': 'The bot restarted before your report was ready. Run the command again in a minute.',
+  'error.busy': ':hourglass: The bot is too busy right now: too many reports are waiting. Nothing was done; try again in a few minutes.',
   /** Before each problem's text. */
   'error.prefix': ':warning: {{text}}',
 
@@ -330,6 +331,7 @@ export const zh: Record<keyof typeof en, string> = {
   'error.storage.maybeChanged': '无法确认更改是否生效：请一分钟后检查',
   'error.unknown': ':warning: 准备报表时出错。请一分钟后重试；如果一直失败，请把参考编号 `{{ref}}` 发给机器人管理员。',
   'error.queueClosed': '报表完成前机器人重启了。请一分钟后重新执行命令。',
+  'error.busy': ':hourglass: 机器人现在太忙：等待中的报表太多。本次未执行，请几分钟后再试。',
   'error.prefix': ':warning: {{text}}',
 
   'error.wechat.tail': '（微信错误码 {{code}}，接口 {{endpoint}}）',

@@ -7,7 +7,7 @@ import { JobQueueError, type ReportJob } from '../../jobs/types';
 import { QueueClosedError } from '../../reports/queue';
 import type { Logger } from '../../log';
 import { noteText } from '../text';
-import { StorageUnavailableError, userMessage } from '../errors';
+import { BusyError, StorageUnavailableError, userMessage } from '../errors';
 import { programProblem } from '../replies';
 import { beforeAck, type CommandArgs, type CommandDeps, type CommandKit, ephemeral, replyLanguage } from './kit';
 import { errorText } from '../../util/error-text';
@@ -77,6 +77,8 @@ export function handOver(deps: CommandDeps, job: ReportJob, respond: CommandArgs
 export function handOverFailure(e: unknown): unknown {
   if (!(e instanceof JobQueueError)) return e;
   if (e.reason === 'closed') return new QueueClosedError();
-  if (e.reason === 'unreachable') return new StorageUnavailableError(e.message);
-  return e; // crashed: the generic error, with the request id to look it up
+  if (e.reason === 'busy') return new BusyError();
+  // Redis did not confirm in time: the job may still be queued and run.
+  if (e.reason === 'unreachable') return new StorageUnavailableError(e.message, { maybeChanged: true });
+  return e; // crashed or failed: the generic error, with the request id to look it up
 }
