@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
+import axios from 'axios';
 import type { SlackBlock } from './messages/kit';
 import type { ProducedReport } from '../reports/service';
 import type { DeliveredParts } from '../store/types';
@@ -125,17 +126,30 @@ async function findTagged(
   threadTs: string | undefined,
   onError?: SlackErrorHook,
 ): Promise<string | undefined> {
-  const oldest = String(Math.max(0, posting.at - TAG_SEARCH_SLACK_MS) / 1000);
-  const ours = (m: { ts?: string; metadata?: { event_type?: string; event_payload?: unknown } }) =>
+  const ours = (m: Recent) =>
     m.metadata?.event_type === TAG_EVENT && (m.metadata.event_payload as { tag?: unknown } | undefined)?.tag === posting.tag;
+  return (await recentMessages(client, channel, posting.at, threadTs, onError)).find(ours)?.ts;
+}
+
+type Recent = { ts?: string; metadata?: { event_type?: string; event_payload?: unknown }; files?: { id?: string }[] };
+
+/** The channel's (or thread's) messages since a moment (less a margin for clocks); none when Slack cannot say. */
+async function recentMessages(
+  client: WebClient,
+  channel: string,
+  since: number,
+  threadTs: string | undefined,
+  onError?: SlackErrorHook,
+): Promise<Recent[]> {
+  const oldest = String(Math.max(0, since - TAG_SEARCH_SLACK_MS) / 1000);
   try {
     const page = threadTs
       ? await client.conversations.replies({ channel, ts: threadTs, oldest, include_all_metadata: true, limit: 200 })
       : await client.conversations.history({ channel, oldest, include_all_metadata: true, limit: 200 });
-    return (page.messages ?? []).find(ours)?.ts;
+    return (page.messages ?? []) as Recent[];
   } catch (e) {
     onError?.(threadTs ? 'conversations.replies' : 'conversations.history', slackErrorCode(e) ?? 'request_failed');
-    return undefined;
+    return [];
   }
 }
 
@@ -176,17 +190,24 @@ export async function deliverPost(
   if (o.done?.fileIds?.length) return { ts, fileIds: o.done.fileIds };
   const attached = post.file;
   if (!attached) return { ts, fileIds: [] };
-  const uploaded = await asMember(
+  const started = o.done?.uploading;
+  if (started) {
+    // An earlier attempt was sharing this file when it stopped: it may be in the channel without a record.
+    const shared = await findShared(client, channel, started, o.threadTs, onError);
+    if (shared) {
+      await o.onPart?.({ ts, fileIds: [shared] });
+      return { ts, fileIds: [shared] };
+    }
+  }
+  const fileIds = await asMember(
     client,
     channel,
     counted(
       'files.uploadV2',
-      () => {
-        const file = { file: attached.chart, filename: attached.filename, title: attached.title, alt_text: attached.alt };
-        return client.filesUploadV2(
-          o.threadTs ? { channel_id: channel, thread_ts: o.threadTs, ...file } : { channel_id: channel, ...file },
-        );
-      },
+      () =>
+        uploadFile(client, channel, attached, o.threadTs, async (fileId) => {
+          await o.onPart?.({ ts, uploading: { at: Date.now(), fileId } });
+        }),
       onError,
     ),
   ).catch((e: unknown) => {
@@ -201,10 +222,53 @@ export async function deliverPost(
     };
     throw new DeliveryError('upload_failed', words('en'), e, inEvery(words));
   });
-  const fileIds: string[] = [];
-  for (const completion of (uploaded as { files?: { files?: { id?: string }[] }[] }).files ?? []) {
-    for (const f of completion.files ?? []) if (f.id) fileIds.push(f.id);
-  }
   await o.onPart?.({ ts, fileIds });
   return { ts, fileIds };
+}
+
+/** How long sending the chart's bytes to Slack's upload URL may take. */
+const UPLOAD_TIMEOUT_MS = 30_000;
+
+/**
+ * Slack's three upload steps (what files.uploadV2 does), with the file id told to `onFileId` before
+ * the file is shared: the upload URL and file id, the bytes, then the share into the channel (thread).
+ */
+async function uploadFile(
+  client: WebClient,
+  channel: string,
+  file: NonNullable<Post['file']>,
+  threadTs: string | undefined,
+  onFileId: (fileId: string) => Promise<void>,
+): Promise<string[]> {
+  const target = await client.files.getUploadURLExternal({ filename: file.filename, length: file.chart.length, alt_text: file.alt });
+  if (!target.upload_url || !target.file_id) throw new Error('Slack gave no upload URL for the chart (files.getUploadURLExternal)');
+  await onFileId(target.file_id);
+  const sent = await axios.post(target.upload_url, file.chart, {
+    headers: { 'content-type': 'application/octet-stream' },
+    timeout: UPLOAD_TIMEOUT_MS,
+    maxBodyLength: Number.POSITIVE_INFINITY,
+    maxRedirects: 0,
+    validateStatus: () => true,
+  });
+  if (sent.status !== 200) throw new Error(`Failed to upload the chart to Slack's upload URL (HTTP ${sent.status})`);
+  const shared = await client.files.completeUploadExternal({
+    files: [{ id: target.file_id, title: file.title }],
+    channel_id: channel,
+    ...(threadTs ? { thread_ts: threadTs } : {}),
+  });
+  const ids = (shared.files ?? []).flatMap((f) => (f.id ? [f.id] : []));
+  return ids.length ? ids : [target.file_id];
+}
+
+/** The file id when a message of the channel (or thread) since `uploading.at` carries that file; undefined otherwise. */
+async function findShared(
+  client: WebClient,
+  channel: string,
+  uploading: NonNullable<DeliveredParts['uploading']>,
+  threadTs: string | undefined,
+  onError?: SlackErrorHook,
+): Promise<string | undefined> {
+  const messages = await recentMessages(client, channel, uploading.at, threadTs, onError);
+  const has = (m: { files?: { id?: string }[] }) => (m.files ?? []).some((f) => f.id === uploading.fileId);
+  return messages.some(has) ? uploading.fileId : undefined;
 }

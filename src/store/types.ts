@@ -58,6 +58,8 @@ export interface DeliveredParts {
    * so a worker that died between Slack's answer and recording it does not get the message posted twice.
    */
   posting?: { at: number; tag: string };
+  /** Recorded once Slack has given the chart its file id, before it is shared: a takeover looks for that file first. */
+  uploading?: { at: number; fileId: string };
 }
 
 export type RunPatch = Partial<Pick<RunRecord, 'state' | 'leaseUntil' | 'nextAttemptAt' | 'detail' | 'delivered'>>;

@@ -30,7 +30,15 @@ export class SlackDouble {
   readonly uploads: Upload[] = [];
   readonly responses: { id: string; body: Record<string, unknown> }[] = [];
   /** Every message posted (chat.postMessage), as conversations.history and .replies give them back. */
-  readonly messages: { channel: string; ts: string; thread_ts?: string; text: unknown; metadata?: unknown; bot_id: string }[] = [];
+  readonly messages: {
+    channel: string;
+    ts: string;
+    thread_ts?: string;
+    text: unknown;
+    metadata?: unknown;
+    files?: { id: string }[];
+    bot_id: string;
+  }[] = [];
   private lastTs = 0;
   /** Channels the bot is a member of. Public channels start with C; the bot may join them. */
   readonly members = new Set<string>();
@@ -174,6 +182,12 @@ export class SlackDouble {
     }
   }
 
+  /** A ts unique in the double, as Slack's are in a channel (two posts in one millisecond get different ones). */
+  private nextTs(): string {
+    this.lastTs = Math.max(this.lastTs + 1, Date.now() * 1000);
+    return `${Math.floor(this.lastTs / 1e6)}.${String(this.lastTs % 1e6).padStart(6, '0')}`;
+  }
+
   private api(method: string, a: Record<string, unknown>, headers: http.IncomingHttpHeaders = {}): Record<string, unknown> {
     const channel = String(a.channel ?? a.channel_id ?? '');
     switch (method) {
@@ -189,9 +203,7 @@ export class SlackDouble {
         };
       case 'chat.postMessage': {
         if (!this.isMember(channel)) return { ok: false, error: 'not_in_channel' };
-        // A ts is unique in its channel, as Slack's are (two posts in one millisecond get different ones).
-        this.lastTs = Math.max(this.lastTs + 1, Date.now() * 1000);
-        const ts = `${Math.floor(this.lastTs / 1e6)}.${String(this.lastTs % 1e6).padStart(6, '0')}`;
+        const ts = this.nextTs();
         const thread = a.thread_ts ? { thread_ts: String(a.thread_ts) } : {};
         this.messages.push({ channel, ts, ...thread, text: a.text, metadata: a.metadata, bot_id: 'BBOT' });
         return { ok: true, channel, ts, message: { text: a.text } };
@@ -251,6 +263,9 @@ export class SlackDouble {
       case 'files.completeUploadExternal': {
         if (channel && !this.isMember(channel)) return { ok: false, error: 'not_in_channel' };
         const files = (Array.isArray(a.files) ? a.files : []) as { id: string; title?: string }[];
+        // Shared as a message of the channel (or thread), as Slack shows an upload.
+        const thread = a.thread_ts ? { thread_ts: String(a.thread_ts) } : {};
+        this.messages.push({ channel, ts: this.nextTs(), ...thread, text: '', files: files.map((f) => ({ id: f.id })), bot_id: 'BBOT' });
         return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title, name: this.pendingFiles.get(f.id)?.filename })) };
       }
       case 'apps.connections.open': {

@@ -137,8 +137,24 @@ describe('embedded mode: report jobs in a job thread', () => {
     });
     await h.command('/retain', 'weekly 2017-03-13');
     await h.slack.waitFor(() => h!.slack.callsTo('files.completeUploadExternal').length === 2);
-    expect(h.slack.messages).toHaveLength(2);
+    expect(h.slack.messages.filter((m) => !m.files)).toHaveLength(2);
     expect(h.slack.callsTo('chat.postMessage')).toHaveLength(2);
     expect(h.slack.callsTo('conversations.history')).toHaveLength(1);
+  });
+
+  test('a job thread that dies while Slack is sharing its chart: the job run again finds the shared file, no second chart', async () => {
+    h = await start();
+    h.slack.gate('files.completeUploadExternal', async () => {
+      h?.slack.gate('files.completeUploadExternal', undefined);
+      const [thread] = threads(h as Harness).threads;
+      await thread.terminate();
+    });
+    await h.command('/retain', 'weekly 2017-03-06');
+    await h.slack.waitFor(() => h!.slack.callsTo('conversations.history').length === 1);
+    await h.bot.settle(10_000);
+    expect(h.slack.messages.filter((m) => !m.files)).toHaveLength(1);
+    expect(h.slack.messages.filter((m) => m.files)).toHaveLength(1);
+    expect(h.slack.callsTo('files.getUploadURLExternal')).toHaveLength(1);
+    expect(h.slack.callsTo('files.completeUploadExternal')).toHaveLength(1);
   });
 });
