@@ -22,6 +22,7 @@ import { ScheduleService } from './schedule/service';
 import type { Scheduler } from './schedule/types';
 import { createBot, type Bot, type BotOptions } from './slack/app';
 import { createWebClient } from './slack/client';
+import { tellGivenUp } from './slack/report-job';
 import { slackTokenCheck } from './slack/health';
 import { createHttpFront, type Readiness } from './slack/http';
 import type { TokenCache } from './wechat/token';
@@ -29,7 +30,7 @@ import { createStore, type Store } from './store';
 import type { Schedule } from './store/types';
 import { BullJobs } from './jobs/bull';
 import { InlineJobs } from './jobs/inline';
-import { ThreadJobs } from './jobs/threads';
+import { ThreadJobs, threadShare } from './jobs/threads';
 import type { Job, JobQueue, JobResult } from './jobs/types';
 import { settlesWithin, withTimeout } from './util/deadline';
 import { errorText } from './util/error-text';
@@ -153,7 +154,7 @@ export async function startRuntime(config: Config, logger: Logger, opts: Runtime
       // when they exit and the process segfaults on shutdown.
       require('canvas');
       // WeChat's per-minute quota is kept by each thread's clients: each gets its share of the process's.
-      const share = Math.max(1, Math.floor(config.WECHAT_CALLS_PER_MINUTE / config.JOB_THREADS));
+      const share = threadShare(config.WECHAT_CALLS_PER_MINUTE, config.JOB_THREADS);
       const init: WorkerInit = {
         config: { ...config, WECHAT_CALLS_PER_MINUTE: share },
         env: { ...env },
@@ -182,6 +183,9 @@ export async function startRuntime(config: Config, logger: Logger, opts: Runtime
         lockMs: config.JOB_LEASE_MS,
         waitMs: config.REPORT_TIMEOUT_MS + 60_000,
         log: logger.child({ component: 'jobs' }),
+        onGiveUp: async (job) => {
+          if (job.type === 'report') await tellGivenUp(job, { client: createWebClient(config, logger), store, logger });
+        },
       });
       opened.push(() => bull.close(1_000));
       await bull.start();

@@ -26,6 +26,8 @@ export interface BullJobsOptions {
   lockMs: number;
   /** How long `run` waits for a job's result. */
   waitMs: number;
+  /** A job that will not be tried again (its last attempt failed, or it stalled too often): its asker must hear of it. */
+  onGiveUp?: (job: Job, reason: string) => Promise<void>;
   log: Logger;
 }
 
@@ -65,9 +67,15 @@ export class BullJobs implements JobQueue {
       maxStalledCount: 2,
     });
     this.worker.on('error', (e) => this.o.log.warn({ err: e.message }, 'BullMQ job worker error'));
-    this.worker.on('failed', (job, e) =>
-      this.o.log.warn({ job: job?.data.id, type: job?.data.type, err: e.message }, 'job attempt failed'),
-    );
+    this.worker.on('failed', (job, e) => {
+      if (!job) return;
+      const final = job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled more than allowable limit/i.test(e.message);
+      this.o.log.warn({ job: job.data.id, type: job.data.type, err: e.message, final }, final ? 'job given up' : 'job attempt failed');
+      if (final)
+        void this.o
+          .onGiveUp?.(job.data, e.message)
+          .catch((told: unknown) => this.o.log.error({ err: errorText(told) }, 'could not tell the asker'));
+    });
   }
 
   private async add(job: Job): Promise<BullJob<Job, JobResult>> {

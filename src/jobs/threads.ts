@@ -156,3 +156,8 @@ function failedAsError(r: JobResult): JobResult {
   if (r.type === 'failed') throw new JobQueueError('failed', r.error);
   return r;
 }
+
+/** Each of `threads` threads' share of a per-process limit (WeChat's per-minute quota): never more than the whole, at least 1. */
+export function threadShare(limit: number, threads: number): number {
+  return Math.max(1, Math.floor(limit / Math.max(1, threads)));
+}

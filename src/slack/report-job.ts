@@ -151,3 +151,16 @@ async function writeMarks(store: Store, id: string, part: Marks, log: Logger): P
     log.error({ err: errorText(e), part }, 'could not record what this job delivered; a takeover could repeat it');
   }
 }
+
+/**
+ * A report job no worker will try again (shared mode: its attempts are spent): the asker is told, with
+ * the request id, and the job is marked finished so a late copy posts nothing.
+ */
+export async function tellGivenUp(job: ReportJob, d: Pick<ReportJobDeps, 'client' | 'store' | 'logger'>): Promise<void> {
+  const log = d.logger.child({ requestId: job.requestId, job: job.id });
+  await writeMarks(d.store, job.id, { finished: true }, log);
+  const text = userMessage(new Error('the report job was given up after its attempts'), job.requestId, job.request.language ?? 'en');
+  if (job.responseUrl) await respondPrivately(job.responseUrl, text);
+  else await d.client.chat.postEphemeral({ channel: job.channel, user: job.user, text });
+  log.warn({ audit: { who: job.user, where: job.channel, what: job.what, outcome: 'failed' } }, 'audit');
+}
