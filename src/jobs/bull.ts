@@ -9,6 +9,9 @@ import { type Job, type JobQueue, JobQueueError, type JobResult, type QueueCount
 
 const QUEUE = 'wxa-jobs';
 
+/** How long a count of the queue's worker processes is used before it is read again. */
+const WORKERS_FRESH_MS = 5_000;
+
 /** How long handing a job to Redis may take before the asker is told. */
 const ADD_TIMEOUT_MS = 3_000;
 
@@ -111,8 +114,20 @@ export class BullJobs implements JobQueue {
 
   async counts(): Promise<QueueCounts> {
     const c = await withTimeout(this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized'), 1_000, 'queue counts');
-    const workers = await withTimeout(this.queue.getWorkersCount(), 1_000, 'queue workers').catch(() => 0);
-    return { waiting: (c.waiting ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0), running: c.active ?? 0, workers };
+    return { waiting: (c.waiting ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0), running: c.active ?? 0, workers: await this.workers() };
+  }
+
+  private workersSeen: { n: number; at: number } | undefined;
+
+  /** Worker processes connected to the queue (Redis CLIENT LIST: read at most every 5 s; every command asks). */
+  private async workers(): Promise<number> {
+    // None seen: asked again after a second (a worker just starting should not wait out 5 s of refusals).
+    const fresh = this.workersSeen?.n ? WORKERS_FRESH_MS : 1_000;
+    if (this.workersSeen && Date.now() - this.workersSeen.at < fresh) return this.workersSeen.n;
+    const n = await withTimeout(this.queue.getWorkersCount(), 1_000, 'queue workers').catch(() => undefined);
+    if (n === undefined) return this.workersSeen?.n ?? 0;
+    this.workersSeen = { n, at: Date.now() };
+    return n;
   }
 
   /** Finishes running jobs within `ms`, else hands them back (their locks lapse and other workers take them). */

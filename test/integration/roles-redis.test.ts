@@ -256,6 +256,9 @@ describeRedis('WXA_ROLE=web and WXA_ROLE=worker processes on Redis', () => {
     const alone = await get(`${web.url}/readyz`);
     expect(alone.status).toBe(503);
     expect(alone.text).toContain('no worker is taking jobs');
+    // A command meanwhile is refused in its ack, and nothing is queued for later.
+    const refused = await command(web, '/retain', 'weekly 2017-02-27');
+    expect(String(refused.json?.text)).toMatch(/No worker is running to prepare reports right now, so nothing was done/);
     const first = await start('worker');
     await workersSeen(web, 1);
     // Hold the chart's upload: the message is in the channel (and recorded) when the worker dies.

@@ -59,6 +59,8 @@ export const en = {
     ":warning: Something went wrong while preparing the report. Try again in a minute; if it keeps failing, give the bot's admin this reference: `{{ref}}`.",
   'error.queueClosed': 'The bot restarted before your report was ready. Run the command again in a minute.',
   'error.busy': ':hourglass: The bot is too busy right now: too many reports are waiting. Nothing was done; try again in a few minutes.',
+  'error.noWorkers':
+    ":warning: No worker is running to prepare reports right now, so nothing was done. Tell the bot's admin (its /readyz says `workers`); reference `{{ref}}`.",
   /** Before each problem's text. */
   'error.prefix': ':warning: {{text}}',
 
@@ -332,6 +334,8 @@ export const zh: Record<keyof typeof en, string> = {
   'error.unknown': ':warning: 准备报表时出错。请一分钟后重试；如果一直失败，请把参考编号 `{{ref}}` 发给机器人管理员。',
   'error.queueClosed': '报表完成前机器人重启了。请一分钟后重新执行命令。',
   'error.busy': ':hourglass: 机器人现在太忙：等待中的报表太多。本次未执行，请几分钟后再试。',
+  'error.noWorkers':
+    ':warning: 现在没有运行中的工作进程来准备报表，本次未执行。请告知机器人管理员（其 /readyz 的 `workers` 项）；参考编号 `{{ref}}`。',
   'error.prefix': ':warning: {{text}}',
 
   'error.wechat.tail': '（微信错误码 {{code}}，接口 {{endpoint}}）',

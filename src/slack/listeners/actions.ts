@@ -76,6 +76,12 @@ export async function handleClick({ ack, body, action, respond }: ActionArgs, de
     // Clicks inside a thread stay in it; a click on a channel message starts its thread.
     const threadTs = (message as { thread_ts?: string }).thread_ts ?? message.ts;
     const request = { ...decoded.request, language: lang };
+    if ((await deps.jobs.counts().catch(() => undefined))?.workers === 0) {
+      await tell(t('error.noWorkers', { ref: requestId }));
+      count('failed');
+      audit('failed', { reason: 'no_workers' });
+      return;
+    }
     const key = `click:${channel}:${threadTs}:${clickedValue(action)}`;
     if (deps.claimClick && !(await deps.claimClick(key))) {
       count('duplicate');

@@ -29,6 +29,13 @@ export async function handleReport(
     return;
   }
   const app = resolved.program;
+  // Nobody would take the job (a web process with no worker up): said now, nothing queued.
+  if ((await beforeAck(deps.jobs.counts()).catch(() => undefined))?.workers === 0) {
+    await ack(ephemeral(translator(await replyLanguage(deps, command.channel_id))('error.noWorkers', { ref: requestId })));
+    count('failed');
+    audit('failed', { reason: 'no_workers' });
+    return;
+  }
   const language = deps.settings ? await replyLanguage(deps, command.channel_id) : undefined;
   const request: ReportRequest = language ? { ...typed, language } : typed;
   const lang = request.language ?? 'en';
