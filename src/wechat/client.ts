@@ -1,3 +1,4 @@
+import { SingleFlight } from '../util/single-flight';
 import type { AxiosInstance } from 'axios';
 import { RateWindow } from '../util/rate-window';
 import type { Logger } from '../log';
@@ -75,6 +76,7 @@ export class WeChatClient {
    */
   private readonly quota: RateWindow;
   private securityState: SecurityHealth = { state: 'unknown' };
+  private readonly sameAnswer = new SingleFlight<Record<string, unknown>>();
   private securityProbe: Promise<void> | undefined;
 
   constructor(private readonly opts: WeChatClientOptions) {
@@ -227,8 +229,16 @@ export class WeChatClient {
     return this.request(endpoint, { begin_date: r.beginDate, end_date: r.endDate }, `${endpoint}:${r.beginDate}:${r.endDate}`, period);
   }
 
-  /** A checked call: from the result cache, or POSTed (retried, token refreshed once), then cached by `period`'s age. */
-  private async request(endpoint: string, body: object, cacheKey: string, period: Period): Promise<Record<string, unknown>> {
+  /**
+   * A checked call: from the result cache, or POSTed (retried, token refreshed once), then cached by
+   * `period`'s age. Concurrent requests for the same answer (reports of neighbouring weeks share trend
+   * weeks) wait for one call instead of each making it.
+   */
+  private request(endpoint: string, body: object, cacheKey: string, period: Period): Promise<Record<string, unknown>> {
+    return this.sameAnswer.run(cacheKey, () => this.requestOnce(endpoint, body, cacheKey, period));
+  }
+
+  private async requestOnce(endpoint: string, body: object, cacheKey: string, period: Period): Promise<Record<string, unknown>> {
     const hit = await this.cacheGet(cacheKey);
     if (hit) return hit;
     const started = Date.now();

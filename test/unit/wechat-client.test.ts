@@ -68,6 +68,18 @@ describe('WeChatClient against the simulator', () => {
     );
   });
 
+  test('concurrent requests for the same answer make one call; different answers make their own', async () => {
+    const c = clientFor(sim);
+    await c.getWeeklyVisitTrend({ beginDate: '20170306', endDate: '20170312' }); // the token, fetched once
+    const before = sim.stats.datacubeRequests;
+    const week = { beginDate: '20170227', endDate: '20170305' };
+    const same = await Promise.all(Array.from({ length: 5 }, () => c.getWeeklyVisitTrend(week)));
+    expect(sim.stats.datacubeRequests - before).toBe(1);
+    expect(new Set(same.map((r) => JSON.stringify(r))).size).toBe(1);
+    await Promise.all([c.getWeeklyVisitTrend({ beginDate: '20170220', endDate: '20170226' }), c.getWeeklyVisitTrend(week)]);
+    expect(sim.stats.datacubeRequests - before).toBe(3);
+  });
+
   test('dates are validated before any call', async () => {
     const bad = [
       () => client.getWeeklyRetain({ beginDate: '20170307', endDate: '20170313' }),
