@@ -38,7 +38,10 @@ describe('WeChat faults', () => {
     expect(h.slack.responses.filter((r) => /warning/.test(String(r.body.text)))).toHaveLength(0);
     const failed = h.logLines().filter((l) => l.msg === 'wechat call failed');
     expect(failed).toHaveLength(0);
-    expect(h.sim.stats.datacubeRequests).toBeGreaterThan(5 * 9); // some calls needed retries
+    // Some calls needed retries: more requests reached WeChat than calls succeeded.
+    const succeeded = h.logLines().filter((l) => l.msg === 'wechat call ok').length;
+    expect(succeeded).toBeGreaterThan(0);
+    expect(h.sim.stats.datacubeRequests).toBeGreaterThan(succeeded);
   });
 
   test('every token revoked mid-run (40001 storm): one refresh, all calls recover', async () => {
