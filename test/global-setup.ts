@@ -6,7 +6,8 @@ export default async function globalSetup(): Promise<void> {
   if (!url) {
     process.stdout.write(
       '\n[wxa] REDIS_URL is not set: skipping the Redis store, shared token, BullMQ and multi-process suites ' +
-        '(test/store/redis.test.ts, test/integration/redis-*.test.ts, the Redis restart in test/integration/delivery-once.test.ts, and the Redis half of test/integration/alert-evaluator.test.ts). ' +
+        '(test/store/redis.test.ts, test/integration/redis-*.test.ts, test/integration/roles-redis.test.ts (web and worker processes), ' +
+        'the Redis restart in test/integration/delivery-once.test.ts, and the Redis halves of test/integration/alert-evaluator.test.ts and jobs-failures.test.ts). ' +
         'Set REDIS_URL=redis://127.0.0.1:6379 to run them.\n\n',
     );
     return;
