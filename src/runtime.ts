@@ -138,6 +138,8 @@ export async function startRuntime(config: Config, logger: Logger, opts: Runtime
   let local: JobQueue | undefined;
   let jobs: JobQueue;
   const perWorker = config.REPORT_CONCURRENCY ?? DEFAULT_REPORT_CONCURRENCY;
+  // Built at the first given-up job only: one Web API client for telling their askers.
+  let giveUpClient: ReturnType<typeof createWebClient> | undefined;
   try {
     if (works && config.JOB_THREADS === 0) {
       work = await buildWorker({ config, env, owner, stillWorkingMs: opts.stillWorkingMs }, logger, {
@@ -184,7 +186,9 @@ export async function startRuntime(config: Config, logger: Logger, opts: Runtime
         waitMs: config.REPORT_TIMEOUT_MS + 60_000,
         log: logger.child({ component: 'jobs' }),
         onGiveUp: async (job) => {
-          if (job.type === 'report') await tellGivenUp(job, { client: createWebClient(config, logger), store, logger });
+          if (job.type !== 'report') return;
+          giveUpClient ??= createWebClient(config, logger);
+          await tellGivenUp(job, { client: giveUpClient, store, logger });
         },
       });
       opened.push(() => bull.close(1_000));

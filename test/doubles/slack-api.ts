@@ -123,6 +123,28 @@ export class SlackDouble {
     else this.gates.delete(method);
   }
 
+  /**
+   * Holds every `method` call until release(): `arrived` resolves at the first one. release() lets the
+   * held calls go on and stops holding new ones.
+   */
+  hold(method: string): { arrived: Promise<void>; release: () => void } {
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    let arrive: () => void = () => {};
+    const arrived = new Promise<void>((r) => (arrive = r));
+    this.gate(method, async () => {
+      arrive();
+      await held;
+    });
+    return {
+      arrived,
+      release: () => {
+        this.gate(method, undefined);
+        release();
+      },
+    };
+  }
+
   /** Calls `fn` with every Web API call as it is recorded; returns a function that stops it. */
   onCall(fn: (call: RecordedCall) => void): () => void {
     this.events.on('call', fn);

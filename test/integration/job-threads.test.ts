@@ -101,19 +101,11 @@ describe('embedded mode: report jobs in a job thread', () => {
   test('a job thread that dies mid-job is replaced and the job finished there: the message is not posted twice', async () => {
     h = await start();
     // Hold the chart's upload: the summary is in the channel (and recorded) when the thread dies.
-    let release: () => void = () => {};
-    const held = new Promise<void>((r) => (release = r));
-    let arrived: () => void = () => {};
-    const uploading = new Promise<void>((r) => (arrived = r));
-    h.slack.gate('files.getUploadURLExternal', async () => {
-      arrived();
-      await held;
-    });
+    const { arrived: uploading, release } = h.slack.hold('files.getUploadURLExternal');
     await h.command('/retain', 'weekly 2017-03-06');
     await uploading;
     expect(h.slack.callsTo('chat.postMessage')).toHaveLength(1);
     const [thread] = threads(h).threads;
-    h.slack.gate('files.getUploadURLExternal', undefined);
     await thread.terminate();
     release();
     await h.slack.waitFor(() => h!.slack.callsTo('files.completeUploadExternal').length === 1);

@@ -46,13 +46,9 @@ describe('embedded mode, one job thread: stopping', () => {
   // with floors of 1 s (idle wait) + 1 s (close answers) + up to 5 s (destroy), then ≥0.5 s for HTTP.
   test('stop(5 s) returns within 5 s while a report is still uploading', async () => {
     h = await startHarness({ JOB_THREADS: '1', RENDER_THREADS: '1', LOG_LEVEL: 'warn' });
-    const held = new Promise<void>((r) => (release = r));
-    let arrived: () => void = () => {};
-    const uploading = new Promise<void>((r) => (arrived = r));
-    h.slack.gate('files.getUploadURLExternal', async () => {
-      arrived();
-      await held;
-    });
+    const hold = h.slack.hold('files.getUploadURLExternal');
+    release = hold.release;
+    const uploading = hold.arrived;
     await h.command('/retain', 'weekly 2017-03-06');
     await uploading;
     const started = Date.now();

@@ -262,21 +262,13 @@ describeRedis('WXA_ROLE=web and WXA_ROLE=worker processes on Redis', () => {
     const first = await start('worker');
     await workersSeen(web, 1);
     // Hold the chart's upload: the message is in the channel (and recorded) when the worker dies.
-    let release: () => void = () => {};
-    const held = new Promise<void>((r) => (release = r));
-    let arrived: () => void = () => {};
-    const uploading = new Promise<void>((r) => (arrived = r));
-    slack.gate('files.getUploadURLExternal', async () => {
-      arrived();
-      await held;
-    });
+    const { arrived: uploading, release } = slack.hold('files.getUploadURLExternal');
     await command(web, '/retain', 'weekly 2017-03-06');
     await uploading;
     expect(posts()).toHaveLength(1);
 
     const second = await start('worker');
     await kill(first);
-    slack.gate('files.getUploadURLExternal', undefined);
     release();
     const killedAt = Date.now();
     await slack.waitFor(() => uploads().length === 1, 30_000);
@@ -300,20 +292,12 @@ describeRedis('WXA_ROLE=web and WXA_ROLE=worker processes on Redis', () => {
     const first = await start('worker');
     await workersSeen(web, 1);
     // Hold chat.postMessage: the worker has recorded that it is posting (with the message's tag), Slack has the call.
-    let release: () => void = () => {};
-    const held = new Promise<void>((r) => (release = r));
-    let arrived: () => void = () => {};
-    const posting = new Promise<void>((r) => (arrived = r));
-    slack.gate('chat.postMessage', async () => {
-      arrived();
-      await held;
-    });
+    const { arrived: posting, release } = slack.hold('chat.postMessage');
     await command(web, '/retain', 'weekly 2017-03-06');
     await posting;
     const second = await start('worker');
     await kill(first);
     // Slack now takes the message: it is in the channel, but its worker is gone and never recorded its ts.
-    slack.gate('chat.postMessage', undefined);
     release();
     await slack.waitFor(() => uploads().length === 1, 30_000);
     await queueSettled(web);
